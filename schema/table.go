@@ -1,0 +1,117 @@
+package schema
+
+import "strings"
+
+// Column is one column of a table. ID is unique within its table and never reused, so an index
+// or a later schema version can refer to a column across renames and drops of other columns.
+type Column struct {
+	ID      uint32
+	Name    string
+	Type    Type
+	NotNull bool
+	// Default is the SQL text of the column's DEFAULT expression, "" when it has none; the
+	// executor parses and evaluates it for each row that omits the column.
+	Default string
+}
+
+// IndexMethod is how an index is organized.
+type IndexMethod uint8
+
+// The index methods. A B-tree answers equality and ranges in key order; a hash index answers
+// equality only.
+const (
+	BTree IndexMethod = iota
+	Hash
+)
+
+func (m IndexMethod) String() string {
+	if m == Hash {
+		return "hash"
+	}
+	return "btree"
+}
+
+// Index defines one index of a table. Columns holds column IDs, in key order.
+type Index struct {
+	Name    string
+	Columns []uint32
+	Unique  bool
+	Method  IndexMethod
+	// Primary marks the index that enforces the table's PRIMARY KEY; Constraint marks one
+	// created by a UNIQUE column constraint. Both go away with their table or column.
+	Primary    bool
+	Constraint bool
+}
+
+// Table is one version of a table's definition. Tables are identified by ID, which never
+// changes, so a rename is a new version of the same table. A table without a primary key
+// orders and identifies its rows by the hidden row id alone.
+type Table struct {
+	ID      uint64
+	Name    string
+	Columns []Column
+	Indexes []Index
+	// NextColumnID is the ID the next added column gets.
+	NextColumnID uint32
+}
+
+// Column returns the position of the column named name (case-insensitively), or -1.
+func (t *Table) Column(name string) int {
+	for i := range t.Columns {
+		if strings.EqualFold(t.Columns[i].Name, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// ColumnByID returns the position of the column with the given ID, or -1.
+func (t *Table) ColumnByID(id uint32) int {
+	for i := range t.Columns {
+		if t.Columns[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// Index returns the position of the index named name (case-insensitively), or -1.
+func (t *Table) Index(name string) int {
+	for i := range t.Indexes {
+		if strings.EqualFold(t.Indexes[i].Name, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// PrimaryKey returns the primary key index, or nil when the table has none.
+func (t *Table) PrimaryKey() *Index {
+	for i := range t.Indexes {
+		if t.Indexes[i].Primary {
+			return &t.Indexes[i]
+		}
+	}
+	return nil
+}
+
+// KeyPositions returns the column positions of an index's columns in this table version.
+func (t *Table) KeyPositions(ix *Index) []int {
+	pos := make([]int, len(ix.Columns))
+	for i, id := range ix.Columns {
+		pos[i] = t.ColumnByID(id)
+	}
+	return pos
+}
+
+// Clone returns a deep copy of t, so a new version can be derived without touching the old.
+func (t *Table) Clone() *Table {
+	c := *t
+	c.Columns = append([]Column(nil), t.Columns...)
+	c.Indexes = make([]Index, len(t.Indexes))
+	for i, ix := range t.Indexes {
+		ix.Columns = append([]uint32(nil), ix.Columns...)
+		c.Indexes[i] = ix
+	}
+	return &c
+}

@@ -1,0 +1,91 @@
+package schema
+
+import "fmt"
+
+// Kind is the storage class of a value: every SQL type maps to one kind.
+type Kind uint8
+
+// The kinds. KindNull is the kind of the NULL value only; no column has it.
+const (
+	KindNull Kind = iota
+	KindInt
+	KindFloat
+	KindText
+	KindBool
+	KindTimestamp
+)
+
+var kindNames = [...]string{"null", "integer", "float", "text", "boolean", "timestamp"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
+// Type is a column's SQL type: a kind plus the details that constrain values of that kind.
+// For KindInt, Width is 2, 4 or 8 bytes (SMALLINT, INTEGER, BIGINT) and bounds the range; for
+// KindFloat it is 4 or 8 (REAL, DOUBLE PRECISION). For KindText, Length > 0 is VARCHAR(Length),
+// counted in characters; 0 is TEXT.
+type Type struct {
+	Kind   Kind
+	Width  uint8
+	Length int
+}
+
+// The column types of the dialect.
+var (
+	SmallInt  = Type{Kind: KindInt, Width: 2}
+	Integer   = Type{Kind: KindInt, Width: 4}
+	BigInt    = Type{Kind: KindInt, Width: 8}
+	Real      = Type{Kind: KindFloat, Width: 4}
+	Double    = Type{Kind: KindFloat, Width: 8}
+	Text      = Type{Kind: KindText}
+	Boolean   = Type{Kind: KindBool}
+	Timestamp = Type{Kind: KindTimestamp}
+)
+
+// Varchar returns VARCHAR(n).
+func Varchar(n int) Type { return Type{Kind: KindText, Length: n} }
+
+// String returns the type's name as PostgreSQL prints it.
+func (t Type) String() string {
+	switch t.Kind {
+	case KindInt:
+		switch t.Width {
+		case 2:
+			return "smallint"
+		case 4:
+			return "integer"
+		default:
+			return "bigint"
+		}
+	case KindFloat:
+		if t.Width == 4 {
+			return "real"
+		}
+		return "double precision"
+	case KindText:
+		if t.Length > 0 {
+			return fmt.Sprintf("character varying(%d)", t.Length)
+		}
+		return "text"
+	case KindBool:
+		return "boolean"
+	case KindTimestamp:
+		return "timestamp without time zone"
+	}
+	return t.Kind.String()
+}
+
+// IntRange returns the smallest and largest value an integer type holds.
+func (t Type) IntRange() (min, max int64) {
+	switch t.Width {
+	case 2:
+		return -1 << 15, 1<<15 - 1
+	case 4:
+		return -1 << 31, 1<<31 - 1
+	}
+	return -1 << 63, 1<<63 - 1
+}

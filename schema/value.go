@@ -1,0 +1,198 @@
+package schema
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Value is one SQL value: NULL, or a value of one kind. It is a small comparable struct, passed
+// by value; numbers, booleans and timestamps live in n (floats as their IEEE bits, timestamps as
+// microseconds since 1970-01-01 00:00:00), text in s. The zero Value is NULL.
+type Value struct {
+	k Kind
+	n uint64
+	s string
+}
+
+// Null is the NULL value.
+var Null = Value{}
+
+// Int returns an integer value.
+func Int(i int64) Value { return Value{k: KindInt, n: uint64(i)} }
+
+// Float returns a floating-point value.
+func Float(f float64) Value { return Value{k: KindFloat, n: math.Float64bits(f)} }
+
+// Str returns a text value.
+func Str(s string) Value { return Value{k: KindText, s: s} }
+
+// Bool returns a boolean value.
+func Bool(b bool) Value {
+	if b {
+		return Value{k: KindBool, n: 1}
+	}
+	return Value{k: KindBool}
+}
+
+// TimestampMicros returns a timestamp value from microseconds since the Unix epoch.
+func TimestampMicros(us int64) Value { return Value{k: KindTimestamp, n: uint64(us)} }
+
+// TimeValue returns a timestamp value for t's wall clock in UTC, truncated to microseconds.
+func TimeValue(t time.Time) Value { return TimestampMicros(t.UTC().UnixMicro()) }
+
+// Kind returns the value's kind; KindNull for NULL.
+func (v Value) Kind() Kind { return v.k }
+
+// IsNull reports whether v is NULL.
+func (v Value) IsNull() bool { return v.k == KindNull }
+
+// Int returns the integer of a KindInt value (and 0/1 for booleans, micros for timestamps).
+func (v Value) Int() int64 { return int64(v.n) }
+
+// Float returns the number of a KindFloat value, or an integer value converted to float.
+func (v Value) Float() float64 {
+	if v.k == KindInt {
+		return float64(int64(v.n))
+	}
+	return math.Float64frombits(v.n)
+}
+
+// Text returns the string of a KindText value.
+func (v Value) Text() string { return v.s }
+
+// Bool returns the truth of a KindBool value.
+func (v Value) Bool() bool { return v.n != 0 }
+
+// Micros returns a timestamp as microseconds since the Unix epoch.
+func (v Value) Micros() int64 { return int64(v.n) }
+
+// Time returns a timestamp as a UTC time.Time.
+func (v Value) Time() time.Time { return time.UnixMicro(int64(v.n)).UTC() }
+
+// TimestampLayout is the text form of timestamps, as PostgreSQL prints them (fraction trimmed).
+const TimestampLayout = "2006-01-02 15:04:05.999999"
+
+// String returns the value's text form as PostgreSQL prints it: NULL as "NULL", booleans as
+// t/f, floats in the shortest form that reads back exactly.
+func (v Value) String() string {
+	switch v.k {
+	case KindNull:
+		return "NULL"
+	case KindInt:
+		return strconv.FormatInt(int64(v.n), 10)
+	case KindFloat:
+		return FormatFloat(v.Float())
+	case KindText:
+		return v.s
+	case KindBool:
+		if v.n != 0 {
+			return "t"
+		}
+		return "f"
+	case KindTimestamp:
+		return v.Time().Format(TimestampLayout)
+	}
+	return "?"
+}
+
+// FormatFloat formats f as PostgreSQL 15 does for float8: the shortest exact representation,
+// exponent form outside [1e-4, 1e15), and NaN / Infinity / -Infinity spelled out.
+func FormatFloat(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	abs := math.Abs(f)
+	if abs != 0 && (abs < 1e-4 || abs >= 1e15) {
+		s := strconv.FormatFloat(f, 'e', -1, 64)
+		// Go writes e+06 style exponents with at least two digits, as PostgreSQL does.
+		return s
+	}
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if s == "-0" {
+		return "-0"
+	}
+	return s
+}
+
+// Compare orders two non-NULL values of comparable kinds: -1, 0 or +1. Integers and floats
+// compare numerically; text compares bytewise (the "C" collation). NULL sorts after everything,
+// as in an ascending PostgreSQL index. Values of unrelated kinds order by kind so that the
+// result is still a total order, but callers are expected to coerce first.
+func Compare(a, b Value) int {
+	if a.k == KindNull || b.k == KindNull {
+		switch {
+		case a.k == b.k:
+			return 0
+		case a.k == KindNull:
+			return 1
+		default:
+			return -1
+		}
+	}
+	if a.k != b.k {
+		if (a.k == KindInt || a.k == KindFloat) && (b.k == KindInt || b.k == KindFloat) {
+			return compareFloat(a.Float(), b.Float())
+		}
+		return cmpInt(int64(a.k), int64(b.k))
+	}
+	switch a.k {
+	case KindInt, KindTimestamp:
+		return cmpInt(int64(a.n), int64(b.n))
+	case KindFloat:
+		return compareFloat(a.Float(), b.Float())
+	case KindText:
+		return strings.Compare(a.s, b.s)
+	case KindBool:
+		return cmpInt(int64(a.n), int64(b.n))
+	}
+	return 0
+}
+
+// compareFloat orders floats as PostgreSQL does: NaN is equal to itself and above every number.
+func compareFloat(x, y float64) int {
+	xn, yn := math.IsNaN(x), math.IsNaN(y)
+	switch {
+	case xn && yn:
+		return 0
+	case xn:
+		return 1
+	case yn:
+		return -1
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+func cmpInt(x, y int64) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+// Row is one table row: a value per column, in the column order of the table's schema at the
+// time the row was written.
+type Row []Value
+
+// Clone returns a copy of r that shares no backing array with it.
+func (r Row) Clone() Row {
+	if r == nil {
+		return nil
+	}
+	c := make(Row, len(r))
+	copy(c, r)
+	return c
+}
