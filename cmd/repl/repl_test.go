@@ -1,0 +1,106 @@
+package repl
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/eventsql/eventsql/database"
+)
+
+func newShell(t *testing.T) (*Shell, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	db, err := database.Open(t.TempDir(), &database.Options{NoSync: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	var out, errOut bytes.Buffer
+	return New(db, &out, &errOut), &out, &errOut
+}
+
+func TestScript(t *testing.T) {
+	sh, out, errOut := newShell(t)
+	script := `CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT);
+INSERT INTO t VALUES (1, 'ann'),
+                     (2, 'bob');
+-- a comment line
+SELECT * FROM t ORDER BY id;
+\dt
+`
+	require.NoError(t, sh.Script(strings.NewReader(script)))
+	assert.Empty(t, errOut.String())
+	assert.Equal(t, `CREATE TABLE
+INSERT 0 2
+ id | name
+----+------
+  1 | ann
+  2 | bob
+(2 rows)
+List of tables
+ name | columns | rows | indexes
+------+---------+------+---------
+ t    |       2 |    2 |       1
+`, out.String())
+}
+
+func TestScriptStopsAtFirstError(t *testing.T) {
+	sh, out, errOut := newShell(t)
+	err := sh.Script(strings.NewReader("SELECT 1;\nSELECT * FROM nope;\nSELECT 2;\n"))
+	require.Error(t, err)
+	assert.Contains(t, errOut.String(), `ERROR:  relation "nope" does not exist (SQLSTATE 42P01)`)
+	assert.NotContains(t, out.String(), "2\n(1 row)")
+}
+
+func TestMetaCommands(t *testing.T) {
+	sh, out, _ := newShell(t)
+	require.NoError(t, sh.Script(strings.NewReader(`CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'x');
+INSERT INTO t VALUES (1, 'ann');
+UPDATE t SET name = 'anne' WHERE id = 1;
+INSERT INTO t VALUES (2, 'bob');
+`)))
+	out.Reset()
+	require.NoError(t, sh.Command(`\d t`))
+	assert.Contains(t, out.String(), `Table "t"`)
+	assert.Contains(t, out.String(), "not null")
+	assert.Contains(t, out.String(), `"t_pkey" PRIMARY KEY, btree (id)`)
+
+	out.Reset()
+	require.NoError(t, sh.Command(`\history t 1`))
+	h := out.String()
+	assert.Contains(t, h, "RowInserted")
+	assert.Contains(t, h, "RowUpdated")
+	assert.Contains(t, h, "name='ann'")
+	assert.Contains(t, h, "name='anne'")
+	assert.NotContains(t, h, "bob")
+
+	out.Reset()
+	require.NoError(t, sh.Command(`\log 2`))
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	assert.Len(t, lines, 4, "header, rule and two events:\n%s", out.String())
+	assert.Contains(t, lines[3], "bob")
+
+	require.Error(t, sh.Command(`\nope`))
+	require.NoError(t, sh.Command(`\q`))
+}
+
+func TestAccept(t *testing.T) {
+	sh, _, _ := newShell(t)
+	var buf strings.Builder
+	text, run := sh.accept(&buf, "SELECT 1", true)
+	assert.True(t, run, "a complete one-line statement runs without ;")
+	assert.Equal(t, "SELECT 1", text)
+
+	_, run = sh.accept(&buf, "SELECT *", false)
+	assert.False(t, run, "in a script, a statement waits for ;")
+	text, run = sh.accept(&buf, "FROM t;", false)
+	assert.True(t, run)
+	assert.Equal(t, "SELECT *\nFROM t;", text)
+
+	_, run = sh.accept(&buf, "SELECT 'a;", true)
+	assert.False(t, run, "a ; inside a string does not end the statement")
+	text, run = sh.accept(&buf, "b';", true)
+	assert.True(t, run)
+	assert.Equal(t, "SELECT 'a;\nb';", text)
+}

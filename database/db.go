@@ -1,0 +1,168 @@
+package database
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+
+	"github.com/eventsql/eventsql/eventlog"
+	"github.com/eventsql/eventsql/executor"
+	"github.com/eventsql/eventsql/storage"
+)
+
+// Options configure a DB. A nil *Options means the defaults.
+type Options struct {
+	// NoSync skips fdatasync on commit. A crash can then lose acknowledged commits: for tests
+	// and bulk experiments only.
+	NoSync bool
+	// SnapshotEvery is how many events pass between automatic snapshots (0: the storage
+	// default). NoSnapshots turns automatic and on-close snapshots off.
+	SnapshotEvery uint64
+	NoSnapshots   bool
+	// KeepSnapshots is how many snapshots are kept on disk (0: the storage default).
+	KeepSnapshots int
+	// Logger receives recovery and snapshot messages; nil discards them.
+	Logger *slog.Logger
+}
+
+// Result is the outcome of one statement: columns and rows for a query, a row count for a
+// write, and the command tag psql would print.
+type Result = executor.Result
+
+// DB is an open eventsql data directory.
+//
+// Layout of the directory:
+//
+//	LOCK         held with flock while open, so two processes never write one log
+//	log/         the event log: the only truth (package eventlog)
+//	snapshots/   derived materialized states (package storage)
+type DB struct {
+	dir    string
+	log    *eventlog.Log
+	store  *storage.Store
+	lock   *os.File
+	logger *slog.Logger
+
+	// commitMu serializes the commit path: conflict check, append, publish. Readers never take it.
+	commitMu sync.Mutex
+
+	mu     sync.Mutex
+	closed bool
+}
+
+// Open opens the data directory dir, creating it if needed, and recovers its state: the log's
+// torn tail (if any) is cut, the newest valid snapshot is loaded and the rest of the log is
+// replayed. It fails with ErrLocked when the directory is already open.
+func Open(dir string, opts *Options) (*DB, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("database: create data directory: %w", err)
+	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	lg, err := eventlog.Open(filepath.Join(dir, "log"), &eventlog.Options{NoSync: opts.NoSync, Logger: logger})
+	if err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("database: open log in %s: %w", dir, err)
+	}
+	st, err := storage.Open(dir, lg, &storage.Options{
+		SnapshotEvery: opts.SnapshotEvery,
+		KeepSnapshots: opts.KeepSnapshots,
+		NoSnapshots:   opts.NoSnapshots,
+		Logger:        logger,
+	})
+	if err != nil {
+		lg.Close()
+		lock.Close()
+		return nil, fmt.Errorf("database: recover state in %s: %w", dir, err)
+	}
+	return &DB{dir: dir, log: lg, store: st, lock: lock, logger: logger}, nil
+}
+
+// lockDir takes an exclusive, non-blocking flock on dir/LOCK.
+func lockDir(dir string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dir, "LOCK"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("database: open lock file: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w: %s", ErrLocked, dir)
+	}
+	return f, nil
+}
+
+// Dir returns the data directory.
+func (db *DB) Dir() string { return db.dir }
+
+// Log returns the event log. Callers may read it (Scan, Head, Verify); appending is the DB's.
+func (db *DB) Log() *eventlog.Log { return db.log }
+
+// Store returns the materialized state.
+func (db *DB) Store() *storage.Store { return db.store }
+
+// Close takes a final snapshot (unless snapshots are off), closes the log and releases the
+// directory. Sessions of the DB fail with ErrClosed afterwards.
+func (db *DB) Close() error {
+	db.mu.Lock()
+	if db.closed {
+		db.mu.Unlock()
+		return nil
+	}
+	db.closed = true
+	db.mu.Unlock()
+
+	// Wait for an in-flight commit to finish before the log goes away.
+	db.commitMu.Lock()
+	defer db.commitMu.Unlock()
+	err := db.store.Close()
+	if lerr := db.log.Close(); err == nil {
+		err = lerr
+	}
+	if cerr := db.lock.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (db *DB) isClosed() bool {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.closed
+}
+
+// Exec runs the SQL text (one or more statements) in a fresh session and returns the result
+// of the last statement. A transaction left open by the text is rolled back and reported as
+// ErrTxOpen.
+func (db *DB) Exec(ctx context.Context, sql string, args ...any) (*Result, error) {
+	s := db.Session()
+	defer s.Close()
+	res, err := s.Exec(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	if s.InTx() {
+		return nil, ErrTxOpen
+	}
+	if len(res) == 0 {
+		return &Result{}, nil
+	}
+	return res[len(res)-1], nil
+}
+
+// Query is Exec for statements that return rows; it exists for symmetry with database/sql.
+func (db *DB) Query(ctx context.Context, sql string, args ...any) (*Result, error) {
+	return db.Exec(ctx, sql, args...)
+}

@@ -1,0 +1,182 @@
+package database
+
+import (
+	"context"
+	"errors"
+
+	"github.com/eventsql/eventsql/executor"
+	"github.com/eventsql/eventsql/parser"
+	"github.com/eventsql/eventsql/schema"
+	"github.com/eventsql/eventsql/storage"
+)
+
+// Session is one connection: it runs statements in autocommit mode, or inside the transaction
+// that BEGIN opened until COMMIT or ROLLBACK. As in PostgreSQL, an error inside a transaction
+// aborts it: later statements fail with SQLSTATE 25P02 until ROLLBACK (or COMMIT, which then
+// rolls back). A Session is not safe for concurrent use.
+type Session struct {
+	db     *DB
+	tx     *storage.Tx // the open transaction; nil in autocommit mode
+	failed bool        // the open transaction hit an error
+}
+
+// Session returns a new session in autocommit mode.
+func (db *DB) Session() *Session { return &Session{db: db} }
+
+// InTx reports whether a transaction is open.
+func (s *Session) InTx() bool { return s.tx != nil }
+
+// Close rolls back an open transaction. The session must not be used afterwards.
+func (s *Session) Close() {
+	s.tx, s.failed = nil, false
+}
+
+// Exec parses the SQL text and runs its statements in order, returning one result per
+// statement. It stops at the first error; the results of the statements before it stand (each
+// autocommitted statement is durable when its result is returned). Arguments bind $1, $2, …
+// (or ?, numbered in order) in every statement of the text.
+func (s *Session) Exec(ctx context.Context, sql string, args ...any) ([]*Result, error) {
+	stmts, err := parser.Parse(sql)
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	vals, err := Values(args)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]*Result, 0, len(stmts))
+	for _, stmt := range stmts {
+		res, err := s.ExecStmt(ctx, stmt, vals)
+		if err != nil {
+			return results, err
+		}
+		results = append(results, res)
+	}
+	return results, nil
+}
+
+// ExecStmt runs one parsed statement with bound arguments.
+func (s *Session) ExecStmt(ctx context.Context, stmt parser.Stmt, args []schema.Value) (*Result, error) {
+	if s.db.isClosed() {
+		return nil, ErrClosed
+	}
+	switch stmt.(type) {
+	case *parser.BeginStmt:
+		// PostgreSQL only warns about a nested BEGIN; the transaction goes on.
+		if s.tx == nil {
+			s.tx, s.failed = s.db.store.Begin(), false
+		}
+		return &Result{Tag: "BEGIN"}, nil
+	case *parser.CommitStmt:
+		return s.commit()
+	case *parser.RollbackStmt:
+		s.tx, s.failed = nil, false
+		return &Result{Tag: "ROLLBACK"}, nil
+	}
+	if s.tx != nil {
+		return s.execInTx(ctx, stmt, args)
+	}
+	return s.db.autocommit(ctx, stmt, args)
+}
+
+func (s *Session) execInTx(ctx context.Context, stmt parser.Stmt, args []schema.Value) (*Result, error) {
+	if s.failed {
+		return nil, schema.Errorf(schema.CodeInFailedTx,
+			"current transaction is aborted, commands ignored until end of transaction block")
+	}
+	res, err := executor.Execute(ctx, executor.Env{Tx: s.tx, Store: s.db.store}, stmt, args)
+	if err != nil {
+		s.failed = true
+		return nil, err
+	}
+	return res, nil
+}
+
+// commit ends the open transaction: a failed one rolls back (as PostgreSQL does), a good one
+// goes through the write path and is durable when commit returns.
+func (s *Session) commit() (*Result, error) {
+	tx, failed := s.tx, s.failed
+	s.tx, s.failed = nil, false
+	if tx == nil {
+		return &Result{Tag: "COMMIT"}, nil // PostgreSQL warns "there is no transaction in progress"
+	}
+	if failed {
+		return &Result{Tag: "ROLLBACK"}, nil
+	}
+	if err := s.db.commit(tx); err != nil {
+		return nil, err
+	}
+	return &Result{Tag: "COMMIT"}, nil
+}
+
+// autocommit runs one statement as its own transaction. Statements that may write hold the
+// commit lock from start to finish, so they read the latest state and can never conflict;
+// reads run on the current snapshot without any lock.
+func (db *DB) autocommit(ctx context.Context, stmt parser.Stmt, args []schema.Value) (*Result, error) {
+	if readOnly(stmt) {
+		return executor.Execute(ctx, executor.Env{Tx: db.store.Begin(), Store: db.store}, stmt, args)
+	}
+	db.commitMu.Lock()
+	defer db.commitMu.Unlock()
+	if db.isClosed() {
+		return nil, ErrClosed
+	}
+	tx := db.store.Begin()
+	res, err := executor.Execute(ctx, executor.Env{Tx: tx, Store: db.store}, stmt, args)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.commitLocked(tx); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func readOnly(stmt parser.Stmt) bool {
+	switch s := stmt.(type) {
+	case *parser.SelectStmt, *parser.SetOpStmt:
+		return true
+	case *parser.ExplainStmt:
+		return !s.Analyze && readOnly(s.Stmt)
+	}
+	return false
+}
+
+// commit runs the write path for a finished transaction.
+func (db *DB) commit(tx *storage.Tx) error {
+	db.commitMu.Lock()
+	defer db.commitMu.Unlock()
+	if db.isClosed() {
+		return ErrClosed
+	}
+	return db.commitLocked(tx)
+}
+
+// commitLocked is the write path; the caller holds commitMu. The order is the design: check
+// the transaction against the latest committed state and build the next state privately,
+// append the events durably, and only then publish the next state to readers. A failure at
+// any step leaves both the log and the visible state untouched.
+func (db *DB) commitLocked(tx *storage.Tx) error {
+	if tx.Empty() {
+		return nil
+	}
+	next, err := db.store.Prepare(tx)
+	if err != nil {
+		return err
+	}
+	res, err := db.log.Append(encodeEvents(tx))
+	if err != nil {
+		return &schema.Error{Code: schema.CodeInternal, Message: "could not write to the event log: " + err.Error(), Err: err}
+	}
+	db.store.Publish(next, res)
+	return nil
+}
+
+// syntaxError turns a parser error into an SQL error with SQLSTATE 42601 and its position.
+func syntaxError(err error) error {
+	var pe *parser.Error
+	if errors.As(err, &pe) {
+		return &schema.Error{Code: schema.CodeSyntax, Message: pe.Error(), Line: pe.Pos.Line, Col: pe.Pos.Col, Err: err}
+	}
+	return &schema.Error{Code: schema.CodeSyntax, Message: err.Error(), Err: err}
+}

@@ -1,0 +1,214 @@
+package eventlog
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/eventsql/eventsql/schema"
+)
+
+// Type is the type of an event, stored in every record's header.
+type Type uint8
+
+// The event types. Values are part of the on-disk format: never renumber, only add.
+const (
+	TypeTableCreated Type = 1
+	TypeTableDropped Type = 2
+	TypeTableAltered Type = 3
+	TypeIndexCreated Type = 4
+	TypeIndexDropped Type = 5
+	TypeRowInserted  Type = 6
+	TypeRowUpdated   Type = 7
+	TypeRowDeleted   Type = 8
+)
+
+// Event is one fact of the vocabulary. Encode turns it into a record payload and Decode back.
+type Event interface {
+	Type() Type
+}
+
+// TableCreated: a table was created with this definition (ID and column IDs assigned).
+type TableCreated struct {
+	Table schema.Table
+}
+
+// TableDropped: the table with this ID (named Name at the time) was dropped with its rows and
+// indexes.
+type TableDropped struct {
+	TableID uint64
+	Name    string
+}
+
+// AlterKind says what a TableAltered event changed.
+type AlterKind uint8
+
+// The alterations.
+const (
+	ColumnAdded   AlterKind = 1
+	ColumnDropped AlterKind = 2
+	ColumnRenamed AlterKind = 3
+	TableRenamed  AlterKind = 4
+)
+
+// TableAltered: a table's definition changed. Column is the column added, dropped, or renamed
+// (with its new name); OldName/NewName are the column's or table's names before and after a
+// rename; Fill is the value existing rows get for an added column (its DEFAULT evaluated once,
+// or NULL). After a column is dropped, rows lose the value at its position.
+type TableAltered struct {
+	TableID uint64
+	Kind    AlterKind
+	Column  schema.Column
+	OldName string
+	NewName string
+	Fill    schema.Value
+}
+
+// IndexCreated: an index was created on a table and built from its rows.
+type IndexCreated struct {
+	TableID uint64
+	Index   schema.Index
+}
+
+// IndexDropped: the named index of a table was dropped.
+type IndexDropped struct {
+	TableID uint64
+	Name    string
+}
+
+// RowInserted: a row was inserted. RowID is the row's identity for its whole life, assigned by
+// the writer and never reused.
+type RowInserted struct {
+	TableID uint64
+	RowID   uint64
+	Row     schema.Row
+}
+
+// RowUpdated: a row changed from Before to After (full images, in the table's column order).
+type RowUpdated struct {
+	TableID uint64
+	RowID   uint64
+	Before  schema.Row
+	After   schema.Row
+}
+
+// RowDeleted: a row was deleted; Row is its last image.
+type RowDeleted struct {
+	TableID uint64
+	RowID   uint64
+	Row     schema.Row
+}
+
+func (TableCreated) Type() Type { return TypeTableCreated }
+func (TableDropped) Type() Type { return TypeTableDropped }
+func (TableAltered) Type() Type { return TypeTableAltered }
+func (IndexCreated) Type() Type { return TypeIndexCreated }
+func (IndexDropped) Type() Type { return TypeIndexDropped }
+func (RowInserted) Type() Type  { return TypeRowInserted }
+func (RowUpdated) Type() Type   { return TypeRowUpdated }
+func (RowDeleted) Type() Type   { return TypeRowDeleted }
+
+// The payload encoding, version 1. Every payload starts with the payload version byte, so a
+// later version can change an event's layout and Decode can still read old logs. Then, per type
+// (uvarint = encoding/binary varint; string = uvarint length + bytes; value and row = the
+// schema package's compact encoding; table, column, index = codec.go):
+//
+//	TableCreated  table
+//	TableDropped  uvarint TableID, string Name
+//	TableAltered  uvarint TableID, byte Kind, column Column, string OldName, string NewName,
+//	              value Fill
+//	IndexCreated  uvarint TableID, index Index
+//	IndexDropped  uvarint TableID, string Name
+//	RowInserted   uvarint TableID, uvarint RowID, row Row
+//	RowUpdated    uvarint TableID, uvarint RowID, row Before, row After
+//	RowDeleted    uvarint TableID, uvarint RowID, row Row
+//
+// A payload must be consumed exactly: trailing bytes are an error, so every valid payload has
+// one meaning.
+const payloadVersion = 1
+
+// Encode returns the log entry for e. e must be one of this file's event structs, passed by
+// value; anything else is a programming error and panics.
+func Encode(e Event) Entry {
+	b := make([]byte, 1, 64)
+	b[0] = payloadVersion
+	switch e := e.(type) {
+	case TableCreated:
+		b = AppendTable(b, &e.Table)
+	case TableDropped:
+		b = appendString(binary.AppendUvarint(b, e.TableID), e.Name)
+	case TableAltered:
+		b = append(binary.AppendUvarint(b, e.TableID), byte(e.Kind))
+		b = appendColumn(b, &e.Column)
+		b = appendString(appendString(b, e.OldName), e.NewName)
+		b = schema.AppendValue(b, e.Fill)
+	case IndexCreated:
+		b = appendIndex(binary.AppendUvarint(b, e.TableID), &e.Index)
+	case IndexDropped:
+		b = appendString(binary.AppendUvarint(b, e.TableID), e.Name)
+	case RowInserted:
+		b = schema.AppendRow(appendIDs(b, e.TableID, e.RowID), e.Row)
+	case RowUpdated:
+		b = schema.AppendRow(appendIDs(b, e.TableID, e.RowID), e.Before)
+		b = schema.AppendRow(b, e.After)
+	case RowDeleted:
+		b = schema.AppendRow(appendIDs(b, e.TableID, e.RowID), e.Row)
+	default:
+		panic(fmt.Sprintf("eventlog: Encode of unknown event %T", e))
+	}
+	return Entry{Type: e.Type(), Payload: b}
+}
+
+func appendIDs(b []byte, tableID, rowID uint64) []byte {
+	return binary.AppendUvarint(binary.AppendUvarint(b, tableID), rowID)
+}
+
+// Decode decodes a payload of event type t. It fails with ErrUnknownType, or ErrBadEvent for a
+// payload that is truncated, has an unknown payload version or field value, or trailing bytes.
+// It never panics, whatever the bytes, and the event shares no memory with payload.
+func Decode(t Type, payload []byte) (Event, error) {
+	d := decoder{b: payload}
+	if v := d.byte("payload version"); d.err == nil && v != payloadVersion {
+		return nil, fmt.Errorf("%w: unknown payload version %d", ErrBadEvent, v)
+	}
+	var e Event
+	switch t {
+	case TypeTableCreated:
+		e = TableCreated{Table: d.table()}
+	case TypeTableDropped:
+		e = TableDropped{TableID: d.uvarint("table id"), Name: d.string("table name")}
+	case TypeTableAltered:
+		e = d.tableAltered()
+	case TypeIndexCreated:
+		e = IndexCreated{TableID: d.uvarint("table id"), Index: d.index()}
+	case TypeIndexDropped:
+		e = IndexDropped{TableID: d.uvarint("table id"), Name: d.string("index name")}
+	case TypeRowInserted:
+		e = RowInserted{TableID: d.uvarint("table id"), RowID: d.uvarint("row id"), Row: d.row("row")}
+	case TypeRowUpdated:
+		e = RowUpdated{TableID: d.uvarint("table id"), RowID: d.uvarint("row id"),
+			Before: d.row("before image"), After: d.row("after image")}
+	case TypeRowDeleted:
+		e = RowDeleted{TableID: d.uvarint("table id"), RowID: d.uvarint("row id"), Row: d.row("row")}
+	default:
+		return nil, fmt.Errorf("%w: %d", ErrUnknownType, t)
+	}
+	if d.err == nil && len(d.b) > 0 {
+		d.fail(fmt.Sprintf("%d trailing bytes", len(d.b)))
+	}
+	if d.err != nil {
+		return nil, fmt.Errorf("type %d: %w", t, d.err)
+	}
+	return e, nil
+}
+
+func (d *decoder) tableAltered() TableAltered {
+	e := TableAltered{TableID: d.uvarint("table id"), Kind: AlterKind(d.byte("alter kind"))}
+	if d.err == nil && (e.Kind < ColumnAdded || e.Kind > TableRenamed) {
+		d.fail(fmt.Sprintf("unknown alter kind %d", e.Kind))
+	}
+	e.Column = d.column()
+	e.OldName = d.string("old name")
+	e.NewName = d.string("new name")
+	e.Fill = d.value("fill value")
+	return e
+}

@@ -1,0 +1,391 @@
+package executor
+
+import (
+	"github.com/eventsql/eventsql/parser"
+	"github.com/eventsql/eventsql/schema"
+)
+
+// Grouping: an aggregate query turns its input rows into one row per group, laid out as the
+// GROUP BY values followed by one value per aggregate call. The select list, HAVING and
+// ORDER BY are then compiled over that grouped row: a GROUP BY expression becomes a read of
+// its slot, an aggregate call a read of its result, and a bare column that is neither is
+// PostgreSQL's 42803 error.
+
+// grouping maps expressions of an aggregate query to slots of the grouped row.
+type grouping struct {
+	in      *scope
+	keys    []*expr
+	keyText []string
+	keyPos  []int // the input position of a key that is a plain column, else -1
+	aggs    []*aggregate
+	out     *scope // the grouped row: keys, then aggregates
+}
+
+// aggregate is one aggregate call.
+type aggregate struct {
+	fn       string
+	arg      *expr // nil for count(*)
+	distinct bool
+	typ      schema.Type
+	text     string
+}
+
+// newGrouping compiles the GROUP BY expressions over the input scope.
+func (p *planner) newGrouping(in *scope, keys []parser.Expr) (*grouping, error) {
+	g := &grouping{in: in, out: p.newScope(nil)}
+	c := p.compiler(in, "GROUP BY")
+	for _, k := range keys {
+		e, err := c.compile(k)
+		if err != nil {
+			return nil, err
+		}
+		e, _ = coerce(e, schema.Text, k)
+		pos := -1
+		col := column{typ: e.typ}
+		if ref, ok := unparen(k).(*parser.ColumnRef); ok {
+			if pos, err = in.find(ref); err != nil {
+				return nil, err
+			}
+			if pos >= 0 {
+				col = in.cols[pos]
+			}
+		}
+		g.keys = append(g.keys, e)
+		g.keyText = append(g.keyText, format(unparen(k)))
+		g.keyPos = append(g.keyPos, pos)
+		g.out.cols = append(g.out.cols, col)
+	}
+	return g, nil
+}
+
+// intercept compiles e when it is a GROUP BY expression or an aggregate call (or fails for an
+// ungrouped column); it returns nil, nil to let the compiler handle e.
+func (g *grouping) intercept(c *compiler, e parser.Expr) (*expr, error) {
+	switch n := e.(type) {
+	case *parser.ParenExpr, *parser.Literal, *parser.Param:
+		return nil, nil
+	case *parser.FuncCall:
+		if isAggregate(n.Name) {
+			return g.aggregate(c, n)
+		}
+	case *parser.ColumnRef:
+		pos, err := g.in.find(n)
+		if err != nil || pos < 0 {
+			return nil, err // not a column of this query: maybe of an enclosing one
+		}
+		return g.columnAt(pos, n)
+	}
+	text := format(e)
+	for i, k := range g.keyText {
+		if k == text {
+			return g.slot(i, g.keys[i].name), nil
+		}
+	}
+	return nil, nil
+}
+
+// columnAt compiles a reference to input column pos, which must be grouped.
+func (g *grouping) columnAt(pos int, at parser.Node) (*expr, error) {
+	for i, kp := range g.keyPos {
+		if kp == pos {
+			return g.slot(i, g.in.cols[pos].name), nil
+		}
+	}
+	col := g.in.cols[pos]
+	name := col.name
+	if col.table != "" {
+		name = col.table + "." + name
+	}
+	return nil, errAt(at, schema.CodeGrouping, "column %q must appear in the GROUP BY clause or be used in an aggregate function", name)
+}
+
+func (g *grouping) slot(i int, name string) *expr {
+	return &expr{typ: g.out.cols[i].typ, name: name, eval: func(row schema.Row) (schema.Value, error) {
+		return row[i], nil
+	}}
+}
+
+// aggregate registers an aggregate call (once per distinct call text) and compiles a read of
+// its result.
+func (g *grouping) aggregate(c *compiler, n *parser.FuncCall) (*expr, error) {
+	if c.inAggregate {
+		return nil, errAt(n, schema.CodeGrouping, "aggregate function calls cannot be nested")
+	}
+	text := format(n)
+	for i, a := range g.aggs {
+		if a.text == text {
+			return g.slot(len(g.keys)+i, n.Name), nil
+		}
+	}
+	a := &aggregate{fn: n.Name, distinct: n.Distinct, text: text}
+	ac := &compiler{x: c.x, sc: g.in, clause: "aggregate function calls", inAggregate: true}
+	switch {
+	case n.Star && n.Name == "count" && len(n.Args) == 0:
+		a.typ = schema.BigInt
+	case len(n.Args) != 1 || n.Star:
+		return nil, errAt(n, schema.CodeUndefinedFunction, "function %s with %d arguments does not exist", n.Name, len(n.Args))
+	default:
+		arg, err := ac.compile(n.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		if a.typ, err = aggregateType(n, arg.typ); err != nil {
+			return nil, err
+		}
+		a.arg, _ = coerce(arg, schema.Text, n)
+	}
+	g.aggs = append(g.aggs, a)
+	g.out.cols = append(g.out.cols, column{typ: a.typ})
+	return g.slot(len(g.out.cols)-1, n.Name), nil
+}
+
+// aggregateType is the result type of an aggregate over arg: count is bigint; sum of integers
+// is bigint (PostgreSQL: numeric for bigint input); avg is double precision (PostgreSQL:
+// numeric for integer input); min and max keep their argument's type.
+func aggregateType(n *parser.FuncCall, arg schema.Type) (schema.Type, error) {
+	switch n.Name {
+	case "count":
+		return schema.BigInt, nil
+	case "min", "max":
+		if isUnknown(arg) {
+			return schema.Text, nil
+		}
+		return arg, nil
+	}
+	switch {
+	case isUnknown(arg):
+		return arg, errAt(n, codeAmbiguousFunction, "function %s(unknown) is not unique", n.Name)
+	case !isNumeric(arg):
+		return arg, errAt(n, schema.CodeUndefinedFunction, "function %s(%s) does not exist", n.Name, typeName(arg))
+	case n.Name == "avg":
+		return schema.Double, nil
+	case arg.Kind == schema.KindInt:
+		return schema.BigInt, nil
+	}
+	return arg, nil
+}
+
+// aggState accumulates one aggregate for one group.
+type aggState interface {
+	add(v schema.Value) error // v is never NULL, except for count(*)
+	result() schema.Value
+}
+
+func (a *aggregate) newState() aggState {
+	var s aggState
+	switch a.fn {
+	case "count":
+		s = &countState{}
+	case "sum":
+		if a.typ.Kind == schema.KindInt {
+			s = &sumIntState{}
+		} else {
+			s = &sumFloatState{typ: a.typ}
+		}
+	case "avg":
+		s = &avgState{}
+	case "min":
+		s = &extremeState{sign: -1}
+	default:
+		s = &extremeState{sign: 1}
+	}
+	if a.distinct {
+		return &distinctState{seen: map[string]bool{}, inner: s}
+	}
+	return s
+}
+
+type countState struct{ n int64 }
+
+func (s *countState) add(schema.Value) error { s.n++; return nil }
+func (s *countState) result() schema.Value   { return schema.Int(s.n) }
+
+type sumIntState struct {
+	sum int64
+	any bool
+}
+
+func (s *sumIntState) add(v schema.Value) error {
+	r, err := intArith(parser.OpAdd, s.sum, v.Int())
+	if err != nil {
+		return errOutOfRange(schema.BigInt)
+	}
+	s.sum, s.any = r, true
+	return nil
+}
+
+func (s *sumIntState) result() schema.Value {
+	if !s.any {
+		return schema.Null
+	}
+	return schema.Int(s.sum)
+}
+
+type sumFloatState struct {
+	typ schema.Type
+	sum float64
+	any bool
+}
+
+func (s *sumFloatState) add(v schema.Value) error { s.sum, s.any = s.sum+v.Float(), true; return nil }
+
+func (s *sumFloatState) result() schema.Value {
+	if !s.any {
+		return schema.Null
+	}
+	if s.typ.Width == 4 {
+		return schema.Float(float64(float32(s.sum)))
+	}
+	return schema.Float(s.sum)
+}
+
+type avgState struct {
+	sum float64
+	n   int64
+}
+
+func (s *avgState) add(v schema.Value) error { s.sum += v.Float(); s.n++; return nil }
+
+func (s *avgState) result() schema.Value {
+	if s.n == 0 {
+		return schema.Null
+	}
+	return schema.Float(s.sum / float64(s.n))
+}
+
+// extremeState is min (sign -1) or max (sign 1).
+type extremeState struct {
+	v    schema.Value
+	sign int
+}
+
+func (s *extremeState) add(v schema.Value) error {
+	if s.v.IsNull() || schema.Compare(v, s.v)*s.sign > 0 {
+		s.v = v
+	}
+	return nil
+}
+
+func (s *extremeState) result() schema.Value { return s.v }
+
+// distinctState feeds its inner aggregate each distinct value once.
+type distinctState struct {
+	seen  map[string]bool
+	inner aggState
+}
+
+func (s *distinctState) add(v schema.Value) error {
+	k := schema.Key(v)
+	if s.seen[k] {
+		return nil
+	}
+	s.seen[k] = true
+	return s.inner.add(v)
+}
+
+func (s *distinctState) result() schema.Value { return s.inner.result() }
+
+// aggregateOp groups its input by the keys and computes the aggregates of each group. Groups
+// come out in the order their first row arrived. With no GROUP BY there is exactly one group,
+// even over no rows (count(*) of an empty table is one row: 0).
+type aggregateOp struct {
+	x  *execution
+	in operator
+	g  *grouping
+}
+
+type group struct {
+	keys   schema.Row
+	states []aggState
+}
+
+func (a *aggregateOp) produce(emit func(schema.Row) error) error {
+	index := map[string]*group{}
+	var groups []*group
+	err := a.in.produce(func(row schema.Row) error {
+		if err := a.x.checkCancel(); err != nil {
+			return err
+		}
+		keys := make(schema.Row, len(a.g.keys))
+		for i, k := range a.g.keys {
+			v, err := k.eval(row)
+			if err != nil {
+				return err
+			}
+			keys[i] = v
+		}
+		k := schema.Key(keys...)
+		grp := index[k]
+		if grp == nil {
+			grp = a.newGroup(keys)
+			index[k] = grp
+			groups = append(groups, grp)
+		}
+		return a.accumulate(grp, row)
+	})
+	if err != nil {
+		return err
+	}
+	if len(groups) == 0 && len(a.g.keys) == 0 {
+		groups = append(groups, a.newGroup(nil))
+	}
+	for _, grp := range groups {
+		out := make(schema.Row, 0, len(a.g.out.cols))
+		out = append(out, grp.keys...)
+		for _, s := range grp.states {
+			out = append(out, s.result())
+		}
+		if err := emit(out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *aggregateOp) newGroup(keys schema.Row) *group {
+	grp := &group{keys: keys, states: make([]aggState, len(a.g.aggs))}
+	for i, ag := range a.g.aggs {
+		grp.states[i] = ag.newState()
+	}
+	return grp
+}
+
+func (a *aggregateOp) accumulate(grp *group, row schema.Row) error {
+	for i, ag := range a.g.aggs {
+		v := schema.Null
+		if ag.arg != nil {
+			var err error
+			if v, err = ag.arg.eval(row); err != nil {
+				return err
+			}
+			if v.IsNull() {
+				continue // aggregates skip NULLs; count(*) has no argument and counts all
+			}
+		}
+		if err := grp.states[i].add(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *aggregateOp) explain() *planNode {
+	n := &planNode{label: "Aggregate", children: []*planNode{a.in.explain()}}
+	if len(a.g.keys) > 0 {
+		n.label = "HashAggregate"
+		n.details = []string{"Group Key: " + joinText(a.g.keyText)}
+	}
+	return n
+}
+
+// hasAggregate reports whether e calls an aggregate outside any subquery.
+func hasAggregate(e parser.Expr) bool {
+	found := false
+	walkExpr(e, func(n parser.Expr) bool {
+		if f, ok := n.(*parser.FuncCall); ok && isAggregate(f.Name) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}

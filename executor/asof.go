@@ -1,0 +1,92 @@
+package executor
+
+import (
+	"fmt"
+
+	"github.com/eventsql/eventsql/parser"
+	"github.com/eventsql/eventsql/schema"
+	"github.com/eventsql/eventsql/storage"
+)
+
+// Time travel. A table reference may carry AS OF SEQ n or AS OF TIMESTAMP t; it then reads the
+// database state right after event n (or after the last commit at or before t), rebuilt by
+// the store from a snapshot and the log. Each reference binds its own state, so one query can
+// join a table with its own past. The table's definition is the one in that state's catalog:
+// columns dropped since are there, columns added since are not.
+
+// bindTable finds the table a FROM item names, in the state it reads.
+func (x *execution) bindTable(n *parser.TableName) (*baseTable, error) {
+	st, asOf := x.read, ""
+	if n.AsOf != nil {
+		var err error
+		if st, asOf, err = x.stateAsOf(n.AsOf); err != nil {
+			return nil, err
+		}
+	}
+	tbl, ok := st.Table(n.Name)
+	if !ok {
+		return nil, errUndefinedTable(n, n.Name)
+	}
+	qual := n.Name
+	if n.Alias != "" {
+		qual = n.Alias
+	}
+	return &baseTable{tbl: tbl, def: tbl.Def(), qual: qual, asOf: asOf}, nil
+}
+
+// stateAsOf evaluates an AS OF clause to a state, and a note for EXPLAIN.
+func (x *execution) stateAsOf(a *parser.AsOf) (*storage.State, string, error) {
+	if x.env.Store == nil {
+		return nil, "", &schema.Error{Code: schema.CodeFeatureUnsupported, Message: "AS OF needs the database's store", Err: ErrNoStore}
+	}
+	c := &compiler{x: x, sc: newScope(nil, nil, nil), clause: "AS OF"}
+	head := x.env.Store.Current().Seq()
+	var seq uint64
+	if a.Seq != nil {
+		v, err := asOfValue(c, a.Seq, schema.BigInt, "AS OF SEQ")
+		if err != nil {
+			return nil, "", err
+		}
+		if v.Int() < 0 || uint64(v.Int()) > head {
+			return nil, "", errAt(a.Seq, schema.CodeInvalidParameter, "AS OF SEQ %d is out of range: the log holds seqs 0 to %d", v.Int(), head)
+		}
+		seq = uint64(v.Int())
+	} else {
+		v, err := asOfValue(c, a.Timestamp, schema.Timestamp, "AS OF TIMESTAMP")
+		if err != nil {
+			return nil, "", err
+		}
+		seq = x.env.Store.SeqAtTime(v.Time())
+	}
+	if st, ok := x.states[seq]; ok {
+		return st, fmt.Sprintf(" AS OF SEQ %d", seq), nil
+	}
+	st, err := x.env.Store.StateAt(seq)
+	if err != nil {
+		return nil, "", &schema.Error{Code: schema.CodeInvalidParameter, Message: err.Error(), Err: err}
+	}
+	if x.states == nil {
+		x.states = map[uint64]*storage.State{}
+	}
+	x.states[seq] = st
+	return st, fmt.Sprintf(" AS OF SEQ %d", seq), nil
+}
+
+// asOfValue computes the constant of an AS OF clause as type t.
+func asOfValue(c *compiler, e parser.Expr, t schema.Type, what string) (schema.Value, error) {
+	ce, err := c.compile(e)
+	if err != nil {
+		return schema.Null, err
+	}
+	if ce, err = coerce(ce, t, e); err != nil {
+		return schema.Null, err
+	}
+	if ce.typ.Kind != t.Kind {
+		return schema.Null, errAt(e, schema.CodeDatatypeMismatch, "%s must be of type %s, not type %s", what, t, typeName(ce.typ))
+	}
+	v, err := ce.eval(nil)
+	if err == nil && v.IsNull() {
+		err = errAt(e, schema.CodeInvalidParameter, "%s must not be NULL", what)
+	}
+	return v, err
+}

@@ -1,0 +1,153 @@
+package executor
+
+import (
+	"github.com/eventsql/eventsql/parser"
+	"github.com/eventsql/eventsql/schema"
+)
+
+// UPDATE and DELETE run in two phases: first every target row and its new contents are
+// computed from the statement's snapshot, then the writes are made. A row is thus never
+// visited twice (an update that moves a row forward in an index cannot meet it again), and
+// every SET expression sees the old values, as SQL requires.
+
+// updatePlan is a planned UPDATE.
+type updatePlan struct {
+	scan *scanOp
+	sets []assign
+}
+
+type assign struct {
+	pos int
+	e   *expr
+}
+
+func (x *execution) update(s *parser.UpdateStmt) (*Result, error) {
+	w, err := x.planUpdate(s)
+	if err != nil {
+		return nil, err
+	}
+	type change struct {
+		id  uint64
+		row schema.Row
+	}
+	var changes []change
+	def := w.scan.bt.def
+	err = w.scan.rows(func(id uint64, old schema.Row) error {
+		row := old.Clone()
+		for _, a := range w.sets {
+			v, err := a.e.eval(old)
+			if err != nil {
+				return err
+			}
+			row[a.pos] = v
+		}
+		if err := checkNotNull(def, row); err != nil {
+			return err
+		}
+		changes = append(changes, change{id, row})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range changes {
+		if err := x.checkCancel(); err != nil {
+			return nil, err
+		}
+		if err := x.env.Tx.Update(def.ID, c.id, c.row); err != nil {
+			return nil, err
+		}
+	}
+	return tagged("UPDATE", int64(len(changes))), nil
+}
+
+// planUpdate resolves the SET list and plans the scan that finds the target rows.
+func (x *execution) planUpdate(s *parser.UpdateStmt) (*updatePlan, error) {
+	u, err := x.targetUnit(s.Table, s.Alias, s)
+	if err != nil {
+		return nil, err
+	}
+	def := u.base.def
+	c := &compiler{x: x, sc: u.sc, clause: "UPDATE"}
+	w := &updatePlan{}
+	seen := map[int]bool{}
+	for _, set := range s.Set {
+		pos := def.Column(set.Column)
+		if pos < 0 {
+			return nil, errAtPos(set.At, schema.CodeUndefinedColumn, "column %q of relation %q does not exist", set.Column, def.Name)
+		}
+		if seen[pos] {
+			return nil, errAtPos(set.At, schema.CodeSyntax, "multiple assignments to same column %q", set.Column)
+		}
+		seen[pos] = true
+		col := def.Columns[pos]
+		var e *expr
+		if _, ok := set.Value.(*parser.DefaultExpr); ok {
+			e = constant(schema.Null, col.Type, col.Name)
+			if col.Default != "" {
+				e, err = x.compileDefault(col)
+			}
+		} else if hasAggregate(set.Value) {
+			err = errAt(set.Value, schema.CodeGrouping, "aggregate functions are not allowed in UPDATE")
+		} else if e, err = c.compile(set.Value); err == nil {
+			e, err = assignment(e, col, set.Value)
+		}
+		if err != nil {
+			return nil, err
+		}
+		w.sets = append(w.sets, assign{pos: pos, e: e})
+	}
+	if w.scan, err = x.targetScan(u, s.Where); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func (x *execution) delete(s *parser.DeleteStmt) (*Result, error) {
+	scan, err := x.planDelete(s)
+	if err != nil {
+		return nil, err
+	}
+	var ids []uint64
+	if err := scan.rows(func(id uint64, _ schema.Row) error {
+		ids = append(ids, id)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if err := x.checkCancel(); err != nil {
+			return nil, err
+		}
+		if err := x.env.Tx.Delete(scan.bt.def.ID, id); err != nil {
+			return nil, err
+		}
+	}
+	return tagged("DELETE", int64(len(ids))), nil
+}
+
+func (x *execution) planDelete(s *parser.DeleteStmt) (*scanOp, error) {
+	u, err := x.targetUnit(s.Table, s.Alias, s)
+	if err != nil {
+		return nil, err
+	}
+	return x.targetScan(u, s.Where)
+}
+
+// targetUnit binds the table an UPDATE or DELETE writes (always its current version).
+func (x *execution) targetUnit(name, alias string, at parser.Node) (*unit, error) {
+	bt, err := x.bindTable(&parser.TableName{At: at.Pos(), Name: name, Alias: alias})
+	if err != nil {
+		return nil, err
+	}
+	return &unit{sc: newScope(tableColumns(bt.def, bt.qual), nil, nil), base: bt}, nil
+}
+
+// targetScan plans the scan for the rows a WHERE clause selects, using the same access paths
+// as a query.
+func (x *execution) targetScan(u *unit, where parser.Expr) (*scanOp, error) {
+	if hasAggregate(where) {
+		return nil, errAt(where, schema.CodeGrouping, "aggregate functions are not allowed in WHERE")
+	}
+	return x.planner().scanTable(u, conjuncts(where), nil)
+}

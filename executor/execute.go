@@ -1,0 +1,93 @@
+package executor
+
+import (
+	"context"
+
+	"github.com/eventsql/eventsql/parser"
+	"github.com/eventsql/eventsql/schema"
+	"github.com/eventsql/eventsql/storage"
+)
+
+// Env is what a statement runs against. Tx is the transaction's workspace: reads see
+// Tx.State() (the committed base plus the transaction's own writes), writes go to Tx. Store
+// is consulted only for AS OF reads of older states; it may be nil when none are needed.
+type Env struct {
+	Tx    *storage.Tx
+	Store *storage.Store
+}
+
+// Execute plans and runs one statement with the given parameter values ($1 is args[0]). It
+// returns the rows of a query, or the count and tag of a write; writes are performed on
+// env.Tx, which the caller commits or drops. Every error meant for the user is a
+// *schema.Error with a SQLSTATE code; on error the statement may have written some of its
+// rows to env.Tx, so the caller must treat the transaction as failed (as PostgreSQL does).
+// Execute checks ctx between rows and fails with 57014 when it is cancelled.
+// BEGIN, COMMIT and ROLLBACK are the caller's business and are rejected here.
+func Execute(ctx context.Context, env Env, stmt parser.Stmt, args []schema.Value) (*Result, error) {
+	if env.Tx == nil {
+		return nil, errInternal("Execute needs a transaction")
+	}
+	if ctx.Err() != nil {
+		return nil, errCanceled()
+	}
+	x := &execution{ctx: ctx, env: env, args: args, read: env.Tx.State()}
+	switch s := stmt.(type) {
+	case *parser.SelectStmt, *parser.SetOpStmt:
+		return x.query(s)
+	case *parser.InsertStmt:
+		return x.insert(s)
+	case *parser.UpdateStmt:
+		return x.update(s)
+	case *parser.DeleteStmt:
+		return x.delete(s)
+	case *parser.CreateTableStmt:
+		return x.createTable(s)
+	case *parser.DropTableStmt:
+		return x.dropTable(s)
+	case *parser.AlterTableStmt:
+		return x.alterTable(s)
+	case *parser.CreateIndexStmt:
+		return x.createIndex(s)
+	case *parser.DropIndexStmt:
+		return x.dropIndex(s)
+	case *parser.ExplainStmt:
+		return x.explain(s)
+	case *parser.BeginStmt, *parser.CommitStmt, *parser.RollbackStmt:
+		return nil, errInternal("transaction control statements are handled by the database, not the executor")
+	}
+	return nil, errUnsupported(stmt, "this statement")
+}
+
+// CurrentSeq is the value of SQL's current_seq(): the seq of the last committed event in the
+// snapshot the transaction reads (its base state), 0 for an empty database.
+func CurrentSeq(env Env) int64 { return int64(env.Tx.Base().Seq()) }
+
+// execution is the state of one Execute call, shared by everything compiled for the
+// statement: compilation and execution both happen inside the call.
+type execution struct {
+	ctx  context.Context
+	env  Env
+	args []schema.Value
+	// read is the state the statement reads: the transaction's state when the statement
+	// began. Writes made by the statement itself are not visible to it (a statement's reads
+	// happen before its writes, see update and insert).
+	read *storage.State
+	// states caches the states AS OF clauses asked for, by seq.
+	states map[uint64]*storage.State
+	ticks  uint
+}
+
+// checkCancel polls the context every 256 calls, cheap enough to call once per row.
+func (x *execution) checkCancel() error {
+	x.ticks++
+	if x.ticks&255 != 0 {
+		return nil
+	}
+	if x.ctx.Err() != nil {
+		return errCanceled()
+	}
+	return nil
+}
+
+// planner returns a planner for a top-level query of this execution.
+func (x *execution) planner() *planner { return &planner{x: x} }

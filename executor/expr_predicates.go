@@ -1,0 +1,217 @@
+package executor
+
+import (
+	"unicode/utf8"
+
+	"github.com/eventsql/eventsql/parser"
+	"github.com/eventsql/eventsql/schema"
+)
+
+// The predicates: IS [NOT] NULL, [NOT] IN (list), [NOT] BETWEEN, [NOT] LIKE / ILIKE.
+
+func (c *compiler) isNull(n *parser.IsNullExpr) (*expr, error) {
+	x, err := c.compile(n.X)
+	if err != nil {
+		return nil, err
+	}
+	ev, not := x.eval, n.Not
+	return &expr{typ: schema.Boolean, konst: x.konst, name: anonymous, eval: func(row schema.Row) (schema.Value, error) {
+		v, err := ev(row)
+		if err != nil {
+			return schema.Null, err
+		}
+		return schema.Bool(v.IsNull() != not), nil
+	}}, nil
+}
+
+// inList compiles x [NOT] IN (a, b, ...): true when x equals an item; otherwise NULL when x or
+// any item is NULL; otherwise false. NOT IN negates that, so NOT IN over a list holding NULL
+// is never true. A list of constants becomes a hash set built at compile time.
+func (c *compiler) inList(n *parser.InExpr) (*expr, error) {
+	x, err := c.compile(n.X)
+	if err != nil {
+		return nil, err
+	}
+	all := make([]*expr, 1+len(n.List))
+	all[0] = x
+	for i, e := range n.List {
+		if all[i+1], err = c.compile(e); err != nil {
+			return nil, err
+		}
+	}
+	t, err := commonType(all, "IN", n)
+	if err != nil {
+		return nil, err
+	}
+	konst, consts := x.konst, true
+	for i := range all {
+		if all[i], err = coerce(all[i], t, n); err != nil {
+			return nil, err
+		}
+		all[i] = castTo(all[i], t)
+		konst = konst && all[i].konst
+		consts = consts && (i == 0 || all[i].lit != nil)
+	}
+	x, items := all[0], all[1:]
+	var member func(row schema.Row, v schema.Value) (schema.Value, error)
+	if consts {
+		set, hasNull := map[string]bool{}, false
+		for _, it := range items {
+			if it.lit.IsNull() {
+				hasNull = true
+			} else {
+				set[schema.Key(*it.lit)] = true
+			}
+		}
+		member = func(_ schema.Row, v schema.Value) (schema.Value, error) {
+			if set[schema.Key(v)] {
+				return schema.Bool(true), nil
+			}
+			if hasNull {
+				return schema.Null, nil
+			}
+			return schema.Bool(false), nil
+		}
+	} else {
+		member = func(row schema.Row, v schema.Value) (schema.Value, error) {
+			res := schema.Bool(false)
+			for _, it := range items {
+				w, err := it.eval(row)
+				if err != nil {
+					return w, err
+				}
+				if w.IsNull() {
+					res = schema.Null
+				} else if schema.Compare(v, w) == 0 {
+					return schema.Bool(true), nil
+				}
+			}
+			return res, nil
+		}
+	}
+	xe, not := x.eval, n.Not
+	return &expr{typ: schema.Boolean, konst: konst, name: anonymous, eval: func(row schema.Row) (schema.Value, error) {
+		v, err := xe(row)
+		if err != nil || v.IsNull() {
+			return schema.Null, err
+		}
+		res, err := member(row, v)
+		return not3(res, not), err
+	}}, nil
+}
+
+// not3 negates a three-valued boolean when not is set.
+func not3(v schema.Value, not bool) schema.Value {
+	if !not || v.IsNull() {
+		return v
+	}
+	return schema.Bool(!v.Bool())
+}
+
+// between compiles x [NOT] BETWEEN lo AND hi as lo <= x AND x <= hi, evaluating x once.
+func (c *compiler) between(n *parser.BetweenExpr) (*expr, error) {
+	var es [3]*expr
+	for i, e := range []parser.Expr{n.X, n.Lo, n.Hi} {
+		var err error
+		if es[i], err = c.compile(e); err != nil {
+			return nil, err
+		}
+	}
+	t, err := commonType(es[:], "BETWEEN", n)
+	if err != nil {
+		return nil, err
+	}
+	for i := range es {
+		if es[i], err = coerce(es[i], t, n); err != nil {
+			return nil, err
+		}
+		if !comparable(es[i].typ, t) {
+			return nil, errOperator(n, ">=", es[0].typ, es[i].typ)
+		}
+	}
+	xe, loe, hie, not := es[0].eval, es[1].eval, es[2].eval, n.Not
+	return &expr{typ: schema.Boolean, konst: es[0].konst && es[1].konst && es[2].konst, name: anonymous,
+		eval: func(row schema.Row) (schema.Value, error) {
+			var v [3]schema.Value
+			for i, ev := range []evalFn{xe, loe, hie} {
+				var err error
+				if v[i], err = ev(row); err != nil {
+					return schema.Null, err
+				}
+			}
+			ge, le := schema.Null, schema.Null
+			if !v[0].IsNull() && !v[1].IsNull() {
+				ge = schema.Bool(schema.Compare(v[0], v[1]) >= 0)
+			}
+			if !v[0].IsNull() && !v[2].IsNull() {
+				le = schema.Bool(schema.Compare(v[0], v[2]) <= 0)
+			}
+			return not3(and3(ge, le), not), nil
+		}}, nil
+}
+
+// like compiles x [NOT] LIKE|ILIKE pattern [ESCAPE e]. The default escape is backslash; an
+// empty ESCAPE '' turns escaping off. A constant pattern is compiled once.
+func (c *compiler) like(n *parser.LikeExpr) (*expr, error) {
+	op := "~~"
+	if n.CaseInsensitive {
+		op = "~~*"
+	}
+	var es []*expr
+	for _, e := range []parser.Expr{n.X, n.Pattern, n.Escape} {
+		if e == nil {
+			continue
+		}
+		ce, err := c.compile(e)
+		if err != nil {
+			return nil, err
+		}
+		if ce, err = coerce(ce, schema.Text, e); err != nil {
+			return nil, err
+		}
+		if ce.typ.Kind != schema.KindText {
+			return nil, errOperator(n, op, ce.typ, schema.Text)
+		}
+		es = append(es, ce)
+	}
+	escape := '\\'
+	if len(es) == 3 {
+		if es[2].lit == nil {
+			return nil, errUnsupported(n.Escape, "a non-constant ESCAPE")
+		}
+		esc := es[2].lit.Text()
+		switch utf8.RuneCountInString(esc) {
+		case 0:
+			escape = -1
+		case 1:
+			escape, _ = utf8.DecodeRuneInString(esc)
+		default:
+			return nil, errAt(n.Escape, codeInvalidEscape, "invalid escape string")
+		}
+	}
+	pat, fold := es[1], n.CaseInsensitive
+	var fixed []likeToken
+	if pat.lit != nil && !pat.lit.IsNull() {
+		var err error
+		if fixed, err = compileLike(pat.lit.Text(), escape, fold); err != nil {
+			return nil, positioned(err, n.Pattern)
+		}
+	}
+	not := n.Not
+	out := &expr{typ: schema.Boolean, konst: es[0].konst && pat.konst, name: anonymous}
+	out.eval = strict2(es[0], pat, func(a, b schema.Value) (schema.Value, error) {
+		toks := fixed
+		if toks == nil {
+			var err error
+			if toks, err = compileLike(b.Text(), escape, fold); err != nil {
+				return schema.Null, err
+			}
+		}
+		s := a.Text()
+		if fold {
+			s = lower(s)
+		}
+		return schema.Bool(likeMatch(s, toks) != not), nil
+	})
+	return out, nil
+}

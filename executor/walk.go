@@ -1,0 +1,51 @@
+package executor
+
+import "github.com/eventsql/eventsql/parser"
+
+// walkExpr calls fn for e and, while fn returns true, for each of its subexpressions, depth
+// first. It does not enter subqueries: their expressions belong to another query level.
+func walkExpr(e parser.Expr, fn func(parser.Expr) bool) {
+	if e == nil || !fn(e) {
+		return
+	}
+	var kids []parser.Expr
+	switch n := e.(type) {
+	case *parser.ParenExpr:
+		kids = []parser.Expr{n.X}
+	case *parser.UnaryExpr:
+		kids = []parser.Expr{n.X}
+	case *parser.BinaryExpr:
+		kids = []parser.Expr{n.L, n.R}
+	case *parser.IsNullExpr:
+		kids = []parser.Expr{n.X}
+	case *parser.InExpr:
+		kids = append([]parser.Expr{n.X}, n.List...)
+	case *parser.BetweenExpr:
+		kids = []parser.Expr{n.X, n.Lo, n.Hi}
+	case *parser.LikeExpr:
+		kids = []parser.Expr{n.X, n.Pattern, n.Escape}
+	case *parser.FuncCall:
+		kids = n.Args
+	case *parser.CastExpr:
+		kids = []parser.Expr{n.X}
+	case *parser.CaseExpr:
+		kids = []parser.Expr{n.Operand, n.Else}
+		for _, w := range n.Whens {
+			kids = append(kids, w.Cond, w.Result)
+		}
+	}
+	for _, k := range kids {
+		walkExpr(k, fn)
+	}
+}
+
+// conjuncts splits a condition into the terms of its top-level ANDs.
+func conjuncts(e parser.Expr) []parser.Expr {
+	if e == nil {
+		return nil
+	}
+	if b, ok := unparen(e).(*parser.BinaryExpr); ok && b.Op == parser.OpAnd {
+		return append(conjuncts(b.L), conjuncts(b.R)...)
+	}
+	return []parser.Expr{e}
+}

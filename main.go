@@ -1,0 +1,122 @@
+// Command eventsql is an event-sourced SQL database: by default an interactive sql> shell on
+// an embedded data directory; with --web, a small HTTP server; `eventsql verify` checks a log.
+//
+//	eventsql [--data DIR] [-c SQL]        the REPL, or one command
+//	eventsql --web [--addr HOST:PORT]     the HTTP API
+//	eventsql verify [--data DIR]          check every record's CRC and the hash chain
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/chzyer/readline"
+
+	"github.com/eventsql/eventsql/cmd/repl"
+	"github.com/eventsql/eventsql/cmd/web"
+	"github.com/eventsql/eventsql/database"
+	"github.com/eventsql/eventsql/eventlog"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "verify" {
+		return verify(args[1:], stdout, stderr)
+	}
+	fs := flag.NewFlagSet("eventsql", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dataDir := fs.String("data", "eventsql-data", "data `directory` (created if missing)")
+	command := fs.String("c", "", "run one `command` (SQL or a meta-command) and exit")
+	webMode := fs.Bool("web", false, "serve the HTTP API instead of the REPL")
+	addr := fs.String("addr", "127.0.0.1:8080", "HTTP listen `address` for --web")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "eventsql: unexpected argument %q (use -c \"SQL\" to run a command)\n", fs.Arg(0))
+		return 2
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if *webMode {
+		logger = slog.New(slog.NewTextHandler(stderr, nil))
+	}
+	db, err := database.Open(*dataDir, &database.Options{Logger: logger})
+	if err != nil {
+		fmt.Fprintf(stderr, "eventsql: %v\n", err)
+		return 1
+	}
+	code := 0
+	switch {
+	case *webMode:
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		if err := web.Serve(ctx, db, *addr, logger); err != nil {
+			fmt.Fprintf(stderr, "eventsql: %v\n", err)
+			code = 1
+		}
+	case *command != "":
+		if repl.New(db, stdout, stderr).Command(*command) != nil {
+			code = 1
+		}
+	case isTerminal(stdin):
+		if err := repl.New(db, stdout, stdout).Interactive(historyFile()); err != nil {
+			fmt.Fprintf(stderr, "eventsql: %v\n", err)
+			code = 1
+		}
+	default:
+		if repl.New(db, stdout, stderr).Script(stdin) != nil {
+			code = 1
+		}
+	}
+	if err := db.Close(); err != nil {
+		fmt.Fprintf(stderr, "eventsql: close: %v\n", err)
+		code = 1
+	}
+	return code
+}
+
+func verify(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("eventsql verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dataDir := fs.String("data", "eventsql-data", "data `directory` to check")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	rep, err := eventlog.VerifyDir(filepath.Join(*dataDir, "log"))
+	if err != nil {
+		var ce *eventlog.CorruptionError
+		if errors.As(err, &ce) {
+			fmt.Fprintf(stderr, "verify: FAILED: %v\n", err)
+		} else {
+			fmt.Fprintf(stderr, "verify: %v\n", err)
+		}
+		return 1
+	}
+	fmt.Fprintf(stdout, "verify: ok: %d events, %d bytes checked; head seq %d, hash %x\n",
+		rep.Records, rep.Bytes, rep.HeadSeq, rep.HeadHash)
+	return 0
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && readline.IsTerminal(int(f.Fd()))
+}
+
+func historyFile() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, ".eventsql_history")
+}

@@ -1,0 +1,359 @@
+package parser
+
+import "strconv"
+
+// binaryOps maps the binary operator tokens to their AST operators.
+var binaryOps = map[Token]Op{
+	OR: OpOr, AND: OpAnd,
+	EQ: OpEq, NE: OpNe, LT: OpLt, LE: OpLe, GT: OpGt, GE: OpGe,
+	CONCAT: OpConcat, PLUS: OpAdd, MINUS: OpSub, STAR: OpMul, SLASH: OpDiv, PERCENT: OpMod,
+}
+
+// parseExpr parses a whole expression.
+//
+//	expr = binary_expr(OR) .
+func (p *parser) parseExpr() Expr { return p.parseBinaryExpr(precOr) }
+
+// parseExprList parses expr { "," expr }.
+func (p *parser) parseExprList() []Expr {
+	list := []Expr{p.parseExpr()}
+	for p.got(COMMA) {
+		list = append(list, p.parseExpr())
+	}
+	return list
+}
+
+// parseBinaryExpr parses by precedence climbing: an operand, then every operator of
+// precedence >= minPrec, each taking as right operand what binds tighter than itself (so all
+// are left-associative). IS NULL is a postfix operator at its own level; BETWEEN, IN and
+// LIKE are handled here because they share the level of binary operators.
+//
+//	binary_expr(min) = unary { op(prec >= min) operand } .
+//	operand          = binary_expr(prec+1)
+//	                 | IS [NOT] NULL | ISNULL | NOTNULL
+//	                 | [NOT] BETWEEN binary_expr(||) AND binary_expr(||)
+//	                 | [NOT] IN "(" ( query | expr { "," expr } ) ")"
+//	                 | [NOT] ( LIKE | ILIKE ) binary_expr(||) [ ESCAPE binary_expr(||) ] .
+func (p *parser) parseBinaryExpr(minPrec int) Expr {
+	x := p.parseUnaryExpr()
+	grown := 0
+	defer func() { p.chain -= grown }()
+	for {
+		t := p.tok.tok
+		prec := t.Precedence()
+		not := false
+		if t == NOT {
+			switch p.peek(1) {
+			case BETWEEN, IN, LIKE, ILIKE:
+				prec, not = precLike, true
+			}
+		}
+		if prec == LowestPrec || prec < minPrec {
+			return x
+		}
+		grown++
+		p.grow()
+		pos := p.tok.pos
+		p.next()
+		if not {
+			t = p.tok.tok
+			p.next()
+		}
+		switch t {
+		case IS:
+			isNot := p.got(NOT)
+			p.expect(NULL)
+			x = &IsNullExpr{At: pos, X: x, Not: isNot}
+		case ISNULL, NOTNULL:
+			x = &IsNullExpr{At: pos, X: x, Not: t == NOTNULL}
+		case BETWEEN:
+			b := &BetweenExpr{At: pos, X: x, Not: not}
+			b.Lo = p.parseBinaryExpr(precOther)
+			p.expect(AND)
+			b.Hi = p.parseBinaryExpr(precOther)
+			x = b
+		case IN:
+			x = p.parseIn(&InExpr{At: pos, X: x, Not: not})
+		case LIKE, ILIKE:
+			l := &LikeExpr{At: pos, X: x, Not: not, CaseInsensitive: t == ILIKE}
+			l.Pattern = p.parseBinaryExpr(precOther)
+			if p.got(ESCAPE) {
+				l.Escape = p.parseBinaryExpr(precOther)
+			}
+			x = l
+		default:
+			y := p.parseBinaryExpr(prec + 1)
+			x = &BinaryExpr{At: pos, Op: binaryOps[t], L: x, R: y}
+		}
+	}
+}
+
+// parseIn parses the parenthesized list or subquery of IN. "((" may open either a list whose
+// first item is parenthesized or a parenthesized query, so both are tried.
+func (p *parser) parseIn(in *InExpr) *InExpr {
+	p.expect(LPAREN)
+	list := func() any {
+		l := p.parseExprList()
+		p.expect(RPAREN)
+		return l
+	}
+	query := func() any {
+		q := p.parseQuery()
+		p.expect(RPAREN)
+		return q
+	}
+	var v any
+	switch p.tok.tok {
+	case SELECT:
+		v = query()
+	case LPAREN:
+		v = p.alt(altInList, list, query)
+	default:
+		v = list()
+	}
+	if q, ok := v.(Stmt); ok {
+		in.Select = q
+	} else {
+		in.List = v.([]Expr)
+	}
+	return in
+}
+
+// parseUnaryExpr parses the prefix operators. NOT takes everything that binds tighter than
+// itself (NOT a = b is NOT (a = b)); unary minus and plus only an operand and its casts.
+//
+//	unary = NOT binary_expr(IS) | ( "-" | "+" ) unary | postfix .
+func (p *parser) parseUnaryExpr() Expr {
+	p.enter()
+	defer p.leave()
+	pos := p.tok.pos
+	switch p.tok.tok {
+	case NOT:
+		p.next()
+		x := p.parseBinaryExpr(precIs)
+		if e, ok := x.(*ExistsExpr); ok && !e.Not {
+			// NOT EXISTS (...) is one node; "NOT (EXISTS ...)" keeps its ParenExpr.
+			e.At, e.Not = pos, true
+			return e
+		}
+		return &UnaryExpr{At: pos, Op: OpNot, X: x}
+	case MINUS:
+		p.next()
+		return &UnaryExpr{At: pos, Op: OpNeg, X: p.parseUnaryExpr()}
+	case PLUS:
+		p.next()
+		return &UnaryExpr{At: pos, Op: OpPlus, X: p.parseUnaryExpr()}
+	}
+	return p.parsePostfixExpr()
+}
+
+// parsePostfixExpr parses PostgreSQL's cast operator.
+//
+//	postfix = primary { "::" type } .
+func (p *parser) parsePostfixExpr() Expr {
+	x := p.parsePrimaryExpr()
+	for p.tok.tok == DCOLON {
+		pos := p.tok.pos
+		p.next()
+		x = &CastExpr{At: pos, X: x, Type: p.parseTypeName()}
+	}
+	return x
+}
+
+// parsePrimaryExpr parses an operand.
+//
+//	primary = literal | param | "(" expr ")" | "(" query ")" | case | cast | EXISTS "(" query ")"
+//	        | type string | name "(" args ")" | name [ "." name ]
+//	        | CURRENT_DATE | CURRENT_TIMESTAMP | LOCALTIMESTAMP .
+func (p *parser) parsePrimaryExpr() Expr {
+	tok := p.tok
+	switch tok.tok {
+	case INT, FLOAT, STRING, TRUE, FALSE, NULL:
+		p.next()
+		return literal(tok)
+	case PARAM:
+		p.next()
+		n, err := strconv.Atoi(tok.lit)
+		if err != nil || n < 1 || n > 1<<16 {
+			p.errorf(tok.pos, "parameter %s out of range", tok.raw)
+		}
+		return &Param{At: tok.pos, Index: n}
+	case QMARK:
+		p.next()
+		p.qmarks++
+		return &Param{At: tok.pos, Index: p.qmarks}
+	case LPAREN:
+		return p.parseParenExpr()
+	case CASE:
+		return p.parseCase()
+	case CAST:
+		return p.parseCast()
+	case CURRENT_DATE, CURRENT_TIMESTAMP, LOCALTIMESTAMP:
+		// SQL's value functions: calls without parentheses. They print back the same way.
+		p.next()
+		return &FuncCall{At: tok.pos, Name: tok.lit}
+	case EXISTS:
+		if p.peek(1) == LPAREN {
+			p.next()
+			p.expect(LPAREN)
+			e := &ExistsExpr{At: tok.pos, Select: p.parseQuery()}
+			p.expect(RPAREN)
+			return e
+		}
+	}
+	if x := p.tryTypedLiteral(); x != nil {
+		return x
+	}
+	class := tok.tok.Class()
+	if tok.tok == IDENT || tok.tok == QIDENT || class != NotKeyword {
+		if p.peek(1) == LPAREN && class != ColName && class != Reserved {
+			return p.parseCall()
+		}
+		if class <= ColName {
+			c := &ColumnRef{At: tok.pos, Column: tok.lit}
+			p.next()
+			if p.got(DOT) {
+				c.Table = c.Column
+				c.Column = p.parseName("column name", Reserved)
+			}
+			return c
+		}
+	}
+	p.errorExpected("expression")
+	return nil
+}
+
+// literal makes the Literal for a literal token.
+func literal(tok item) *Literal {
+	l := &Literal{At: tok.pos, Text: tok.lit}
+	switch tok.tok {
+	case INT:
+		l.Kind = LitInt
+	case FLOAT:
+		l.Kind = LitFloat
+	case STRING:
+		l.Kind = LitString
+	case TRUE, FALSE:
+		l.Kind = LitBool
+	case NULL:
+		l.Kind, l.Text = LitNull, ""
+	}
+	return l
+}
+
+// tryTypedLiteral parses a typed literal such as TIMESTAMP '2024-01-01' (a cast of the
+// string) if one starts here, and returns nil otherwise. Type keywords are also column
+// names ("SELECT timestamp FROM t"), so this is a speculative parse.
+//
+//	typed_literal = type string .
+func (p *parser) tryTypedLiteral() Expr {
+	switch p.tok.tok {
+	case IDENT:
+		if p.peek(1) != STRING {
+			return nil
+		}
+	case INTEGER, INT_KW, SMALLINT, BIGINT, REAL, FLOAT_KW, DOUBLE, BOOLEAN, VARCHAR,
+		CHARACTER, CHAR, NUMERIC, DECIMAL, DEC, TIMESTAMP:
+	default:
+		return nil
+	}
+	v, _, ok := p.attempt(func() any {
+		t := p.parseTypeName()
+		if p.tok.tok != STRING {
+			p.errorExpected("string")
+		}
+		x := &CastExpr{At: t.At, X: literal(p.tok), Type: t}
+		p.next()
+		return x
+	})
+	if !ok {
+		return nil
+	}
+	return v.(Expr)
+}
+
+// parseParenExpr parses a parenthesized expression or a scalar subquery. After "((" either
+// may follow: "((SELECT 1) + 1)" and "((SELECT 1) UNION (SELECT 2))", so both are tried.
+//
+//	paren = "(" expr ")" | "(" query ")" .
+func (p *parser) parseParenExpr() Expr {
+	pos := p.tok.pos
+	paren := func() any {
+		p.expect(LPAREN)
+		x := &ParenExpr{At: pos, X: p.parseExpr()}
+		p.expect(RPAREN)
+		return x
+	}
+	subquery := func() any {
+		p.expect(LPAREN)
+		x := &SubqueryExpr{At: pos, Select: p.parseQuery()}
+		p.expect(RPAREN)
+		return x
+	}
+	switch p.peek(1) {
+	case SELECT:
+		return subquery().(Expr)
+	case LPAREN:
+		return p.alt(altParenExpr, paren, subquery).(Expr)
+	}
+	return paren().(Expr)
+}
+
+// parseCall parses a function call; the name is a word that may name a function.
+//
+//	call = name "(" [ "*" | [ DISTINCT | ALL ] expr { "," expr } ] ")" .
+func (p *parser) parseCall() *FuncCall {
+	f := &FuncCall{At: p.tok.pos, Name: p.tok.lit}
+	p.next()
+	p.expect(LPAREN)
+	switch {
+	case p.got(STAR):
+		f.Star = true
+	case p.tok.tok == RPAREN:
+	default:
+		if !p.got(ALL) {
+			f.Distinct = p.got(DISTINCT)
+		}
+		f.Args = p.parseExprList()
+	}
+	p.expect(RPAREN)
+	return f
+}
+
+// parseCase parses a CASE expression, simple (with an operand) or searched.
+//
+//	case = CASE [ expr ] WHEN expr THEN expr { WHEN expr THEN expr } [ ELSE expr ] END .
+func (p *parser) parseCase() *CaseExpr {
+	c := &CaseExpr{At: p.expect(CASE)}
+	if p.tok.tok != WHEN {
+		c.Operand = p.parseExpr()
+	}
+	if p.tok.tok != WHEN {
+		p.errorExpected(`"WHEN"`)
+	}
+	for p.got(WHEN) {
+		var w When
+		w.Cond = p.parseExpr()
+		p.expect(THEN)
+		w.Result = p.parseExpr()
+		c.Whens = append(c.Whens, w)
+	}
+	if p.got(ELSE) {
+		c.Else = p.parseExpr()
+	}
+	p.expect(END)
+	return c
+}
+
+// parseCast parses the standard cast.
+//
+//	cast = CAST "(" expr AS type ")" .
+func (p *parser) parseCast() *CastExpr {
+	c := &CastExpr{At: p.expect(CAST)}
+	p.expect(LPAREN)
+	c.X = p.parseExpr()
+	p.expect(AS)
+	c.Type = p.parseTypeName()
+	p.expect(RPAREN)
+	return c
+}

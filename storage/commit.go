@@ -1,0 +1,113 @@
+package storage
+
+import (
+	"sort"
+
+	"github.com/eventsql/eventsql/eventlog"
+)
+
+// Prepare turns a transaction into the state that committing it will produce, without
+// publishing anything. It checks write-write conflicts against the current state and fails
+// with 40001 (ErrConflict) if a row the transaction updated or deleted has changed since the
+// transaction began, or if the definition of a table it wrote to or altered has. It then
+// applies the transaction's events to a clone of the current state with the seqs the log will
+// give them (head+1, …), which fails with 23505 if a row committed meanwhile took a unique key
+// the transaction also inserted.
+//
+// An empty transaction prepares to the current state. The caller holds the commit lock and,
+// if Prepare succeeds, appends tx.Events() to the log and then calls Publish; if either fails,
+// nothing is published and the store is unchanged. The transaction must not write afterwards.
+func (st *Store) Prepare(tx *Tx) (*State, error) {
+	cur := st.Current()
+	if tx.Empty() {
+		return cur, nil
+	}
+	if tx.base == cur {
+		// Nothing committed since the transaction began: its private state is exactly what
+		// applying its events with the real seqs would give (the provisional seqs were
+		// base.Seq()+1…). Seal it so a later write of the tx cannot change it.
+		tx.State()
+		return tx.cur, nil
+	}
+	if err := st.checkConflicts(tx, cur); err != nil {
+		return nil, err
+	}
+	next := cur.Clone()
+	for i, e := range tx.events {
+		if err := next.Apply(cur.Seq()+1+uint64(i), e); err != nil {
+			return nil, err
+		}
+	}
+	return next, nil
+}
+
+// checkConflicts is first-updater-wins: the transaction loses if anything it changed was
+// changed by a transaction that committed after it began.
+func (st *Store) checkConflicts(tx *Tx, cur *State) error {
+	for ref, v := range tx.seen {
+		t, ok := cur.TableByID(ref.table)
+		if !ok {
+			return conflictError("table %d was dropped", ref.table)
+		}
+		if now := t.Version(ref.row); now != v {
+			return conflictError("row %d of table %q changed at seq %d (was %d)", ref.row, t.def.Name, now, v)
+		}
+	}
+	ids := make([]uint64, 0, len(tx.written)+len(tx.altered))
+	for id := range tx.written {
+		ids = append(ids, id)
+	}
+	for id := range tx.altered {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] }) // deterministic messages
+	for _, id := range ids {
+		vs := cur.Catalog().Versions(id)
+		if n := len(vs); n > 0 && vs[n-1].Seq > tx.base.Seq() {
+			return conflictError("definition of table %q changed at seq %d", vs[n-1].Table.Name, vs[n-1].Seq)
+		}
+	}
+	return nil
+}
+
+// Publish makes next — the result of a successful Prepare whose events the log has durably
+// appended, as res reports — the current state, visible to every new reader and transaction.
+// It stamps next with the commit time, seals it, and, when SnapshotEvery events have passed
+// since the last snapshot, starts writing one in the background (the committer never waits).
+func (st *Store) Publish(next *State, res eventlog.AppendResult) {
+	if next == st.Current() {
+		return
+	}
+	if next.seq != res.LastSeq {
+		// Prepare and the log disagree on the seqs: a caller bug. The log is the truth, and
+		// the next open will rebuild from it; say so loudly rather than hide it.
+		st.logger.Error("storage: published state does not match the appended seqs",
+			"state_seq", next.seq, "first_seq", res.FirstSeq, "last_seq", res.LastSeq)
+	}
+	next.time = res.Time
+	next.seal()
+	st.cur.Store(next)
+	if st.opts.NoSnapshots || st.closed.Load() || next.seq-st.lastSnap.Load() < st.opts.SnapshotEvery {
+		return
+	}
+	if !st.snapping.CompareAndSwap(false, true) {
+		return // one is running; the next Publish will try again
+	}
+	st.wg.Add(1)
+	go func() {
+		defer st.wg.Done()
+		defer st.snapping.Store(false)
+		if err := st.writeSnapshot(next); err != nil {
+			st.logger.Warn("storage: background snapshot failed", "seq", next.seq, "err", err)
+		}
+	}()
+}
+
+// Snapshot writes a snapshot of the current state now (if there is none at its seq already)
+// and prunes old ones. It is safe alongside commits and a background snapshot.
+func (st *Store) Snapshot() error {
+	if st.closed.Load() {
+		return ErrClosed
+	}
+	return st.writeSnapshot(st.Current())
+}

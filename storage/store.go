@@ -1,0 +1,168 @@
+package storage
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/eventsql/eventsql/eventlog"
+)
+
+// Options configures a Store. A nil *Options means all defaults.
+type Options struct {
+	// SnapshotEvery is how many events may be published after the last snapshot before
+	// Publish starts writing another one in the background; 0 means 10000.
+	SnapshotEvery uint64
+	// KeepSnapshots is how many snapshot files to keep, newest first; 0 means 4.
+	KeepSnapshots int
+	// Logger receives warnings (a snapshot that was damaged or did not match the log and was
+	// skipped, a background snapshot that failed); nil discards them.
+	Logger *slog.Logger
+	// NoSnapshots disables writing snapshots (Publish, Snapshot and Close write none); existing
+	// ones are still used to open and to answer StateAt.
+	NoSnapshots bool
+}
+
+const (
+	defaultSnapshotEvery = 10000
+	defaultKeepSnapshots = 4
+)
+
+// Store is the materialized side of the database: the latest committed State, derived from the
+// event log, plus snapshots of it on disk so that opening and AS OF queries need not replay
+// the whole log.
+//
+// Current, Begin, StateAt and SeqAtTime are safe from any goroutine, and readers never block
+// the writer. Prepare and Publish must be called by one committer at a time (the database's
+// commit mutex), in the order Prepare → log.Append → Publish.
+type Store struct {
+	dir    string // the snapshots directory
+	log    *eventlog.Log
+	opts   Options
+	logger *slog.Logger
+
+	cur atomic.Pointer[State]
+
+	// rowIDs and tableIDs are the last ids handed out: store-wide, so concurrent transactions
+	// never pick the same one, and resumed after the largest the log has seen.
+	rowIDs, tableIDs atomic.Uint64
+
+	snapMu   sync.Mutex    // serializes writing and pruning snapshot files
+	snapping atomic.Bool   // a background snapshot is running
+	lastSnap atomic.Uint64 // seq of the newest snapshot written or loaded
+	wg       sync.WaitGroup
+	closed   atomic.Bool
+
+	history history // recent StateAt results
+}
+
+// Open opens the store kept in dir (its snapshots live in dir/snapshots, created if missing)
+// over log, which the caller opened and will close after the Store. It loads the newest
+// snapshot whose checksum is good and whose recorded chain hash equals the log's at its seq,
+// then replays the rest of the log. A damaged or stale snapshot is logged as a warning and
+// skipped in favour of an older one, or of a full replay from seq 1. Open fails only if the
+// log itself cannot be read or replayed.
+func Open(dir string, log *eventlog.Log, opts *Options) (*Store, error) {
+	st := &Store{dir: filepath.Join(dir, "snapshots"), log: log}
+	if opts != nil {
+		st.opts = *opts
+	}
+	if st.opts.SnapshotEvery == 0 {
+		st.opts.SnapshotEvery = defaultSnapshotEvery
+	}
+	if st.opts.KeepSnapshots <= 0 {
+		st.opts.KeepSnapshots = defaultKeepSnapshots
+	}
+	st.logger = st.opts.Logger
+	if st.logger == nil {
+		st.logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(st.dir, 0o755); err != nil {
+		return nil, fmt.Errorf("storage: creating snapshot directory: %w", err)
+	}
+	removeTemps(st.dir)
+	head, _ := log.Head()
+	s, snapSeq, err := st.recover(head)
+	if err != nil {
+		return nil, err
+	}
+	s.seal()
+	st.cur.Store(s)
+	st.rowIDs.Store(s.maxRowID)
+	st.tableIDs.Store(s.maxTableID)
+	st.lastSnap.Store(snapSeq)
+	st.history.init(8)
+	return st, nil
+}
+
+// recover builds the state at head from the newest usable snapshot plus the log, returning it
+// with the seq of the snapshot used (0 for a full replay).
+func (st *Store) recover(head uint64) (*State, uint64, error) {
+	for _, seq := range st.snapshotSeqs() {
+		if seq > head {
+			st.logger.Warn("storage: skipping snapshot beyond the log's head",
+				"seq", seq, "head", head)
+			continue
+		}
+		s, err := st.loadSnapshot(seq)
+		if err == nil {
+			err = st.replay(s, head)
+		}
+		if err != nil {
+			st.logger.Warn("storage: skipping snapshot", "seq", seq, "err", err)
+			continue
+		}
+		return s, seq, nil
+	}
+	s := NewState()
+	if err := st.replay(s, head); err != nil {
+		return nil, 0, err
+	}
+	return s, 0, nil
+}
+
+// replay applies the committed events s.Seq()+1 .. to from the log to s.
+func (st *Store) replay(s *State, to uint64) error {
+	if s.Seq() >= to {
+		return nil
+	}
+	return st.log.Scan(s.Seq()+1, to, func(r eventlog.Record) error {
+		e, err := eventlog.Decode(r.Type, r.Payload)
+		if err != nil {
+			return fmt.Errorf("storage: decoding event %d: %w", r.Seq, err)
+		}
+		if err := s.Apply(r.Seq, e); err != nil {
+			return fmt.Errorf("storage: replaying event %d: %w", r.Seq, err)
+		}
+		s.time = r.Time
+		return nil
+	})
+}
+
+// Current returns the latest published state. It is immutable; hold it as long as needed.
+func (st *Store) Current() *State { return st.cur.Load() }
+
+// Log returns the event log the store was opened over.
+func (st *Store) Log() *eventlog.Log { return st.log }
+
+// SeqAtTime returns the seq of the last event committed at or before t (0 if none), for
+// AS OF TIMESTAMP; see eventlog.Log.SeqAtTime.
+func (st *Store) SeqAtTime(t time.Time) uint64 { return st.log.SeqAtTime(t.UnixNano()) }
+
+// Close waits for a background snapshot to finish and, unless snapshots are disabled, writes a
+// final snapshot of the current state if it is newer than the last one. It does not close the
+// log. Calling Close twice returns ErrClosed.
+func (st *Store) Close() error {
+	if !st.closed.CompareAndSwap(false, true) {
+		return ErrClosed
+	}
+	st.wg.Wait()
+	if st.opts.NoSnapshots {
+		return nil
+	}
+	return st.writeSnapshot(st.Current())
+}
