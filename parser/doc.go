@@ -11,5 +11,6 @@
 // a line:col position and an "expected X, found Y" message, collected in an ErrorList.
 //
 // The parser checks syntax only: names, types and the meaning of operators are left to the
-// executor. It imports nothing but the standard library.
+// executor. It imports nothing but the standard library, and all its functions are safe for
+// concurrent use. README.md explains the design for a reader new to parsers.
 package parser

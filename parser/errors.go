@@ -17,9 +17,9 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("syntax error at %d:%d: %s", e.Pos.Line, e.Pos.Col, e.Msg)
 }
 
-// ErrorList is a list of syntax errors, sorted by position once Parse returns it. As in
-// go/scanner, the parser reports at most one error per statement (it skips to the next ';'
-// after one) and stops after maxErrors.
+// ErrorList is a list of syntax errors, sorted by position once Parse returns it. The parser
+// reports at most one error per statement, the first, lexical or not (it skips to the next
+// ';' after one), and stops after maxErrors.
 type ErrorList []*Error
 
 const maxErrors = 10

@@ -18,6 +18,8 @@ func (p *parser) parseCreate() Stmt {
 }
 
 // parseIfNotExists parses an optional IF NOT EXISTS.
+//
+//	if_not_exists = [ IF NOT EXISTS ] .
 func (p *parser) parseIfNotExists() bool {
 	// IF is unreserved: "CREATE TABLE if (...)" names a table "if".
 	if p.tok.tok != IF || p.peek(1) != NOT {
@@ -30,6 +32,8 @@ func (p *parser) parseIfNotExists() bool {
 }
 
 // parseIfExists parses an optional IF EXISTS.
+//
+//	if_exists = [ IF EXISTS ] .
 func (p *parser) parseIfExists() bool {
 	if p.tok.tok != IF || p.peek(1) != EXISTS {
 		return false

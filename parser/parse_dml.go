@@ -36,6 +36,8 @@ func (p *parser) parseInsert() *InsertStmt {
 }
 
 // parseValuesRow parses one parenthesized row of VALUES.
+//
+//	row = "(" ( expr | DEFAULT ) { "," ( expr | DEFAULT ) } ")" .
 func (p *parser) parseValuesRow() []Expr {
 	p.expect(LPAREN)
 	var row []Expr
@@ -51,6 +53,8 @@ func (p *parser) parseValuesRow() []Expr {
 
 // parseExprOrDefault parses an expression or the keyword DEFAULT, which PostgreSQL allows
 // only as a whole item of VALUES or SET, never inside an expression.
+//
+//	expr_or_default = expr | DEFAULT .
 func (p *parser) parseExprOrDefault() Expr {
 	if p.tok.tok == DEFAULT {
 		x := &DefaultExpr{At: p.tok.pos}

@@ -14,7 +14,9 @@ var binaryOps = map[Token]Op{
 //	expr = binary_expr(OR) .
 func (p *parser) parseExpr() Expr { return p.parseBinaryExpr(precOr) }
 
-// parseExprList parses expr { "," expr }.
+// parseExprList parses a comma-separated list of expressions.
+//
+//	expr_list = expr { "," expr } .
 func (p *parser) parseExprList() []Expr {
 	list := []Expr{p.parseExpr()}
 	for p.got(COMMA) {
@@ -90,6 +92,8 @@ func (p *parser) parseBinaryExpr(minPrec int) Expr {
 
 // parseIn parses the parenthesized list or subquery of IN. "((" may open either a list whose
 // first item is parenthesized or a parenthesized query, so both are tried.
+//
+//	in_tail = "(" ( query | expr_list ) ")" .
 func (p *parser) parseIn(in *InExpr) *InExpr {
 	p.expect(LPAREN)
 	list := func() any {
@@ -152,7 +156,11 @@ func (p *parser) parseUnaryExpr() Expr {
 //	postfix = primary { "::" type } .
 func (p *parser) parsePostfixExpr() Expr {
 	x := p.parsePrimaryExpr()
+	grown := 0
+	defer func() { p.chain -= grown }()
 	for p.tok.tok == DCOLON {
+		grown++
+		p.grow()
 		pos := p.tok.pos
 		p.next()
 		x = &CastExpr{At: pos, X: x, Type: p.parseTypeName()}

@@ -228,8 +228,6 @@ func (p *parser) isJoin() bool {
 //	join = CROSS JOIN table_primary
 //	     | [ INNER | ( LEFT | RIGHT | FULL ) [OUTER] ] JOIN table_ref_nested ( ON expr | USING "(" names ")" ) .
 func (p *parser) parseJoin(left TableExpr) *JoinExpr {
-	p.enter()
-	defer p.leave()
 	j := &JoinExpr{At: p.tok.pos, Left: left}
 	switch {
 	case p.got(CROSS):
@@ -252,7 +250,11 @@ func (p *parser) parseJoin(left TableExpr) *JoinExpr {
 	p.expect(JOIN)
 	j.Right = p.parseTablePrimary()
 	for p.isJoin() {
+		// Nesting, like the parentheses the printer writes for it, which parseTablePrimary
+		// counts the same way: so printed text never nests deeper than what was parsed.
+		p.enter()
 		j.Right = p.parseJoin(j.Right)
+		p.leave()
 	}
 	switch {
 	case p.got(ON):
@@ -272,11 +274,11 @@ func (p *parser) parseJoin(left TableExpr) *JoinExpr {
 //	              | "(" query ")" [ [AS] alias ]
 //	              | "(" table_ref ")" .  (the table_ref must contain a join)
 func (p *parser) parseTablePrimary() TableExpr {
-	p.enter()
-	defer p.leave()
 	if p.tok.tok != LPAREN {
 		return p.parseTableName()
 	}
+	p.enter()
+	defer p.leave()
 	switch p.peek(1) {
 	case SELECT:
 		return p.parseSubqueryTable()
@@ -288,7 +290,9 @@ func (p *parser) parseTablePrimary() TableExpr {
 	return p.parseParenJoin()
 }
 
-// parseParenJoin parses "(" table_ref ")" where the table_ref contains a join.
+// parseParenJoin parses a parenthesized join.
+//
+//	paren_join = "(" table_ref ")" .  (the table_ref must contain a join)
 func (p *parser) parseParenJoin() TableExpr {
 	p.expect(LPAREN)
 	t := p.parseTableRef()
@@ -299,7 +303,9 @@ func (p *parser) parseParenJoin() TableExpr {
 	return t
 }
 
-// parseSubqueryTable parses "(" query ")" [ [AS] alias ].
+// parseSubqueryTable parses a subquery in FROM; PostgreSQL 16 made its alias optional.
+//
+//	subquery_table = "(" query ")" [ [AS] alias ] .
 func (p *parser) parseSubqueryTable() *SubqueryTable {
 	s := &SubqueryTable{At: p.expect(LPAREN)}
 	s.Select = p.parseQuery()

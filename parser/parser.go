@@ -26,8 +26,11 @@ type parser struct {
 	qmarks int // ? placeholders seen in the current statement
 	memo   map[memoKey]memoResult
 
+	lexErrors map[Pos]string // the scanner's message for each ILLEGAL token
+
 	// aliasAt is the index of the last alias written without AS, or -1. An error right after
-	// one is reported at the alias instead: in "SELECT a FORM t", FORM is the real mistake.
+	// one that looks like a misspelled keyword is reported at the alias instead: in
+	// "SELECT a FORM t", FORM is the real mistake, not t.
 	aliasAt int
 }
 
@@ -35,8 +38,10 @@ type parser struct {
 type bailout struct{}
 
 func newParser(src string) *parser {
-	p := &parser{aliasAt: -1, memo: make(map[memoKey]memoResult)}
-	p.items, _ = scanAll(src, p.errors.Add)
+	p := &parser{aliasAt: -1, memo: make(map[memoKey]memoResult), lexErrors: make(map[Pos]string)}
+	// Lexical errors are reported when the parser reaches the ILLEGAL token, like any other
+	// error: so a statement gets one error, the first, whatever its kind.
+	p.items, _ = scanAll(src, func(pos Pos, msg string) { p.lexErrors[pos] = msg })
 	p.tok = p.items[0]
 	return p
 }
@@ -92,6 +97,8 @@ func (p *parser) recover() {
 
 // parseStmtOrSkip parses one statement and its terminator. After an error it skips to the
 // next ';' (go/parser resynchronizes the same way, at statement keywords) and returns nil.
+//
+//	terminated_stmt = stmt ( ";" | EOF ) .
 func (p *parser) parseStmtOrSkip() (s Stmt) {
 	p.qmarks = 0
 	p.depth = 0
@@ -194,17 +201,61 @@ func (p *parser) errorf(pos Pos, format string, args ...any) {
 	panic(bailout{})
 }
 
-// errorExpected reports "expected what, found <current token>". An ILLEGAL token was already
-// reported by the scanner, so it just unwinds.
+// errorExpected reports "expected what, found <current token>", or the scanner's message if
+// the current token is ILLEGAL.
 func (p *parser) errorExpected(what string) {
 	if p.tok.tok == ILLEGAL {
-		panic(bailout{})
+		p.errorf(p.tok.pos, "%s", p.lexErrors[p.tok.pos])
 	}
 	found := p.tok
-	if p.aliasAt >= 0 && p.i == p.aliasAt+1 {
+	if p.aliasAt >= 0 && p.i == p.aliasAt+1 && misspelledKeyword(p.items[p.aliasAt].lit) {
 		found = p.items[p.aliasAt]
 	}
 	p.errorf(found.pos, "expected %s, found %s", what, describe(found))
+}
+
+// misspelledKeyword reports whether word is one edit (a letter added, dropped, changed, or
+// two swapped) away from a reserved keyword: FORM, WHRE, ODER, LIMT.
+func misspelledKeyword(word string) bool {
+	if len(word) < 3 {
+		return false // too many short names are one edit from AS, ON, OR, TO
+	}
+	w := upper(word)
+	for t := keywordBeg + 1; t < keywordEnd; t++ {
+		if t.Class() >= TypeFunc && len(t.String()) >= 3 && editDistance(w, t.String()) <= 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// editDistance is the optimal string alignment distance of a and b: insertions, deletions,
+// substitutions and transpositions of adjacent bytes.
+func editDistance(a, b string) int {
+	if d := len(a) - len(b); d > 2 || d < -2 {
+		return 3 // enough for misspelledKeyword
+	}
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }
 
 // describe names a token for an error message: its source text, quoted.
@@ -250,9 +301,7 @@ func (p *parser) alt(site int, first, second func() any) any {
 	key := memoKey{site, p.i}
 	if m, ok := p.memo[key]; ok {
 		if m.failed {
-			if m.err != nil {
-				p.errors = append(p.errors, m.err)
-			}
+			p.errors = append(p.errors, m.err)
 			panic(bailout{})
 		}
 		p.reset(m.end)
@@ -268,9 +317,7 @@ func (p *parser) alt(site int, first, second func() any) any {
 				e2 = e1
 			}
 			p.memo[key] = memoResult{failed: true, err: e2}
-			if e2 != nil { // else an ILLEGAL token, already reported
-				p.errors = append(p.errors, e2)
-			}
+			p.errors = append(p.errors, e2)
 			panic(bailout{})
 		}
 	}
@@ -292,11 +339,11 @@ type memoResult struct {
 	end    int // token index after the parsed text
 	qmarks int // p.qmarks after it
 	failed bool
-	err    *Error // the error of a failure; nil if an ILLEGAL token caused it
+	err    *Error // the error of a failure
 }
 
 // attempt runs f speculatively. On failure it undoes f's effects on the parser and returns
-// the error f reported (nil if f stopped at an ILLEGAL token).
+// the error f reported.
 func (p *parser) attempt(f func() any) (v any, err *Error, ok bool) {
 	start, errs, q, depth, chain, alias := p.i, len(p.errors), p.qmarks, p.depth, p.chain, p.aliasAt
 	defer func() {
@@ -336,6 +383,8 @@ func (p *parser) parseName(what string, max Class) string {
 }
 
 // parseColID parses a table, column, index or alias name (PostgreSQL's ColId).
+//
+//	col_id = ident | quoted_ident | keyword(class <= ColName) .
 func (p *parser) parseColID(what string) string { return p.parseName(what, ColName) }
 
 // isColID reports whether the current token can be a ColId.
@@ -344,7 +393,9 @@ func (p *parser) isColID() bool {
 	return t == IDENT || t == QIDENT || t.IsKeyword() && t.Class() <= ColName
 }
 
-// parseNameList parses name {, name}.
+// parseNameList parses a comma-separated list of names.
+//
+//	name_list = col_id { "," col_id } .
 func (p *parser) parseNameList(what string) []string {
 	names := []string{p.parseColID(what)}
 	for p.got(COMMA) {
@@ -353,7 +404,9 @@ func (p *parser) parseNameList(what string) []string {
 	return names
 }
 
-// parseParenNames parses ( name {, name} ).
+// parseParenNames parses a parenthesized list of names.
+//
+//	paren_names = "(" name_list ")" .
 func (p *parser) parseParenNames(what string) []string {
 	p.expect(LPAREN)
 	names := p.parseNameList(what)

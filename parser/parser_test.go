@@ -34,7 +34,7 @@ func TestGolden(t *testing.T) {
 			require.NoError(t, err)
 			var b strings.Builder
 			for _, s := range stmts {
-				b.WriteString("-- " + Format(s) + "\n")
+				b.WriteString("-- " + strings.ReplaceAll(Format(s), "\n", "\n-- ") + "\n")
 				b.WriteString(dump(s))
 				b.WriteString("\n")
 			}
@@ -209,4 +209,13 @@ func FuzzParse(f *testing.F) {
 			require.Equal(t, x, y, "reparsing %q", text)
 		}
 	})
+}
+
+func TestOneErrorPerStatement(t *testing.T) {
+	_, err := Parse("SELECT @ # @ 1abc; SELECT a FROM FROM @; SELECT 1")
+	var list ErrorList
+	require.ErrorAs(t, err, &list)
+	require.Len(t, list, 2)
+	assert.Equal(t, `syntax error at 1:8: unexpected character "@"`, list[0].Error())
+	assert.Equal(t, `syntax error at 1:34: expected table name, found "FROM"`, list[1].Error())
 }

@@ -176,6 +176,20 @@ func (p *printer) expr1(x Expr, m, r int) {
 
 func isLit(x Expr) bool { _, ok := x.(*Literal); return ok }
 
+// isPrefix reports whether x prints starting with a prefix operator, which would take a
+// following :: into its operand.
+func isPrefix(x Expr) bool {
+	switch x := x.(type) {
+	case *UnaryExpr:
+		return true
+	case *ExistsExpr:
+		return x.Not
+	case *Literal:
+		return strings.HasPrefix(x.Text, "-")
+	}
+	return false
+}
+
 func (p *printer) not(not bool) {
 	if not {
 		p.WriteString(" NOT ")
@@ -210,6 +224,13 @@ func (p *printer) closedExpr(x Expr) {
 			(x.Type.Name == "TIMESTAMP" || x.Type.Name == "DATE") {
 			p.WriteString(x.Type.Name + " ")
 			p.literal(l)
+			return
+		}
+		// x::type where x is an operand; it nests no deeper than the parser went.
+		if left, _ := exprPrec(x.X); left == noLimit && !isPrefix(x.X) {
+			p.expr(x.X, precPrimary, LowestPrec)
+			p.WriteString("::")
+			p.typeName(x.Type)
 			return
 		}
 		p.WriteString("CAST(")

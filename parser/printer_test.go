@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -128,4 +129,26 @@ func TestRoundTrip(t *testing.T) {
 
 func TestFormatUnknownNode(t *testing.T) {
 	assert.Panics(t, func() { Format(nil) })
+}
+
+// TestRoundTripNearLimits checks that printing never nests deeper than the parser went, so
+// that text near the nesting limit still round-trips.
+func TestRoundTripNearLimits(t *testing.T) {
+	const n = 900
+	tests := map[string]string{
+		"cast chain":         "SELECT a" + strings.Repeat("::int", 5*n),
+		"nested CAST":        "SELECT " + strings.Repeat("CAST(", n) + "a" + strings.Repeat(" AS int)", n),
+		"right-nested joins": "SELECT * FROM a" + strings.Repeat(" JOIN b", n) + strings.Repeat(" ON true", n),
+		"parenthesized joins": "SELECT * FROM a" + strings.Repeat(" JOIN (b", n/2) + " JOIN c ON true" +
+			strings.Repeat(") ON true", n/2),
+		"NOT":   "SELECT " + strings.Repeat("NOT ", n) + "a",
+		"minus": "SELECT " + strings.Repeat("- ", n) + "a",
+	}
+	for name, src := range tests {
+		t.Run(name, func(t *testing.T) {
+			stmts, err := Parse(src)
+			require.NoError(t, err)
+			requireRoundTrip(t, stmts)
+		})
+	}
 }

@@ -45,3 +45,6 @@ SELECT 1 UNION /* ERROR HERE "expected \"SELECT\"" */;
 BEGIN ISOLATION /* ERROR "expected end of statement" */ LEVEL SERIALIZABLE;
 START /* ERROR HERE "expected \"TRANSACTION\"" */;
 EXPLAIN BEGIN /* ERROR "expected \"SELECT\", \"INSERT\", \"UPDATE\" or \"DELETE\"" */;
+SELECT a FROM t1 t2 t3 /* ERROR "expected end of statement, found \"t3\"" */;
+SELECT a FROM t ODER /* ERROR "expected end of statement, found \"ODER\"" */ BY a;
+SELECT count(*) total GROPU /* ERROR "expected end of statement, found \"GROPU\"" */ BY a;
