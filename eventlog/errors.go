@@ -6,13 +6,13 @@ import (
 )
 
 // ErrCorrupt is matched (errors.Is) by every *CorruptionError: the log holds bytes that are not
-// a valid continuation of the records before them — a checksum or hash-chain mismatch with
-// valid data after it, an unknown format version, a gap in the sequence numbers. Open, Scan,
+// a valid continuation of the records before them — a checksum mismatch with valid data after
+// it, a broken hash chain, an unknown format version, a gap in the sequence numbers. Open, Scan,
 // HashAt, Verify and VerifyDir return it. A torn tail left by a crash is not corruption; Open
 // repairs it (see recover.go for the rule that tells the two apart).
 var ErrCorrupt = errors.New("eventlog: corrupt log")
 
-// ErrClosed is returned by every method called after Close.
+// ErrClosed is returned by Append, Scan, HashAt and Verify called after Close.
 var ErrClosed = errors.New("eventlog: log closed")
 
 // ErrEmptyBatch is returned by Append when it is given no entries: a transaction that changed

@@ -42,7 +42,7 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 // Hash is a SHA-256 chain hash: the hash stored in record n is SHA-256(hash of record n-1 ‖
 // record n's content), with 32 zero bytes before record 1. Equal hashes at a seq mean equal
 // histories up to it, which is what snapshots pin.
-type Hash [hashSize]byte
+type Hash [32]byte
 
 // String returns the hash in hex.
 func (h Hash) String() string { return hex.EncodeToString(h[:]) }
@@ -66,7 +66,7 @@ type Record struct {
 }
 
 // Commit reports whether r is the last record of its transaction.
-func (r *Record) Commit() bool { return r.Flags&FlagCommit != 0 }
+func (r Record) Commit() bool { return r.Flags&FlagCommit != 0 }
 
 // The framing failures a reader can meet. They are "torn-tail candidates": a crash in the middle
 // of a write produces exactly these, and recover.go decides from their position whether they are.

@@ -158,7 +158,7 @@ func (s *scanner) segment(i int) (done bool, err error) {
 	last := i == len(s.segs)-1 && s.limit == 0
 	f, err := os.Open(seg.path)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("eventlog: %w", err)
 	}
 	defer f.Close()
 	corrupt := func(off int64, reason string) error {
@@ -230,7 +230,7 @@ func (s *scanner) add(seg int, off int64, r *Record, n int) {
 func (s *scanner) tornTail(f *os.File, seg segment, off int64, cause error) error {
 	fi, err := f.Stat()
 	if err != nil {
-		return err
+		return fmt.Errorf("eventlog: %w", err)
 	}
 	rest := make([]byte, fi.Size()-off)
 	if _, err := f.ReadAt(rest, off); err != nil && !errors.Is(err, io.EOF) {

@@ -140,20 +140,13 @@ func TestCorruption(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := buildLog(t)
 			tt.damage(t, d)
-			for _, open := range []func() error{
-				func() error { l, err := Open(d.dir, nil); closeIfOpen(l); return err },
-				func() error { _, err := VerifyDir(d.dir); return err },
-			} {
-				err := open()
-				require.ErrorIs(t, err, ErrCorrupt)
-				var ce *CorruptionError
-				require.True(t, errors.As(err, &ce))
-				assert.Equal(t, d.path, ce.File)
-				assert.Equal(t, d.offs[tt.rec], ce.Offset)
-				assert.Equal(t, uint64(tt.rec+1), ce.Seq)
-				assert.Contains(t, ce.Reason, tt.reason)
-				assert.Contains(t, err.Error(), filepath.Base(d.path))
+			l, err := Open(d.dir, nil)
+			if l != nil {
+				l.Close()
 			}
+			d.requireCorrupt(t, err, tt.rec, tt.reason)
+			_, err = VerifyDir(d.dir)
+			d.requireCorrupt(t, err, tt.rec, tt.reason)
 			fi, err := os.Stat(d.path)
 			require.NoError(t, err)
 			assert.Equal(t, d.offs[7], fi.Size(), "a corrupt log is never truncated")
@@ -161,10 +154,17 @@ func TestCorruption(t *testing.T) {
 	}
 }
 
-func closeIfOpen(l *Log) {
-	if l != nil {
-		l.Close()
-	}
+// requireCorrupt checks err is a CorruptionError naming record i of d.
+func (d *damagedLog) requireCorrupt(t *testing.T, err error, i int, reason string) {
+	t.Helper()
+	require.ErrorIs(t, err, ErrCorrupt)
+	var ce *CorruptionError
+	require.True(t, errors.As(err, &ce))
+	assert.Equal(t, d.path, ce.File)
+	assert.Equal(t, d.offs[i], ce.Offset)
+	assert.Equal(t, uint64(i+1), ce.Seq)
+	assert.Contains(t, ce.Reason, reason)
+	assert.Contains(t, err.Error(), filepath.Base(d.path))
 }
 
 func TestRecoverTail(t *testing.T) {

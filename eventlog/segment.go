@@ -93,7 +93,7 @@ func syncDir(dir string) error {
 type frameReader struct {
 	r   *bufio.Reader
 	off int64  // offset of the next record
-	buf []byte // the last frame; reused
+	buf []byte // holds the last frame when it was too large for the read buffer
 }
 
 func newFrameReader(r io.Reader, off int64) *frameReader {
@@ -118,8 +118,32 @@ func (fr *frameReader) next() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Read in chunks, growing the buffer as bytes arrive: a damaged length field near the end
-	// of a file must not cost an allocation of MaxPayload.
+	b, err := fr.read(n)
+	if err != nil {
+		return nil, err
+	}
+	if recordCRC(b) != binary.LittleEndian.Uint32(b[offCRC:]) {
+		return nil, errChecksum
+	}
+	fr.off += int64(n)
+	return b, nil
+}
+
+// read consumes the next n bytes. A record that fits in the read buffer is returned in place,
+// without a copy; a larger one is copied out in chunks, growing the buffer as bytes arrive, so
+// that a damaged length field near the end of a file does not cost an allocation of MaxPayload.
+func (fr *frameReader) read(n int) ([]byte, error) {
+	if n <= fr.r.Size() {
+		b, err := fr.r.Peek(n)
+		if err == io.EOF {
+			return nil, fmt.Errorf("%w: length %d runs past the end (%d bytes present)", errShortRecord, n, len(b))
+		}
+		if err != nil {
+			return nil, err
+		}
+		_, err = fr.r.Discard(n)
+		return b, err
+	}
 	b := fr.buf[:0]
 	for len(b) < n {
 		chunk := min(n-len(b), 1<<20)
@@ -134,10 +158,6 @@ func (fr *frameReader) next() ([]byte, error) {
 		}
 	}
 	fr.buf = b
-	if recordCRC(b) != binary.LittleEndian.Uint32(b[offCRC:]) {
-		return nil, errChecksum
-	}
-	fr.off += int64(n)
 	return b, nil
 }
 
