@@ -27,6 +27,10 @@ type Options struct {
 	KeepSnapshots int
 	// Logger receives recovery and snapshot messages; nil discards them.
 	Logger *slog.Logger
+	// NoIndexScans makes queries read tables sequentially even where an index would serve.
+	// Indexes are still maintained and still enforce uniqueness. For tests that check index
+	// use never changes a result.
+	NoIndexScans bool
 }
 
 // Result is the outcome of one statement: columns and rows for a query, a row count for a
@@ -46,6 +50,7 @@ type DB struct {
 	store  *storage.Store
 	lock   *os.File
 	logger *slog.Logger
+	opts   Options
 
 	// commitMu serializes the commit path: conflict check, append, publish. Readers never take it.
 	commitMu sync.Mutex
@@ -88,7 +93,7 @@ func Open(dir string, opts *Options) (*DB, error) {
 		lock.Close()
 		return nil, fmt.Errorf("database: recover state in %s: %w", dir, err)
 	}
-	return &DB{dir: dir, log: lg, store: st, lock: lock, logger: logger}, nil
+	return &DB{dir: dir, log: lg, store: st, lock: lock, logger: logger, opts: *opts}, nil
 }
 
 // lockDir takes an exclusive, non-blocking flock on dir/LOCK.

@@ -84,7 +84,7 @@ func (s *Session) execInTx(ctx context.Context, stmt parser.Stmt, args []schema.
 		return nil, schema.Errorf(schema.CodeInFailedTx,
 			"current transaction is aborted, commands ignored until end of transaction block")
 	}
-	res, err := executor.Execute(ctx, executor.Env{Tx: s.tx, Store: s.db.store}, stmt, args)
+	res, err := executor.Execute(ctx, s.db.env(s.tx), stmt, args)
 	if err != nil {
 		s.failed = true
 		return nil, err
@@ -114,7 +114,7 @@ func (s *Session) commit() (*Result, error) {
 // reads run on the current snapshot without any lock.
 func (db *DB) autocommit(ctx context.Context, stmt parser.Stmt, args []schema.Value) (*Result, error) {
 	if readOnly(stmt) {
-		return executor.Execute(ctx, executor.Env{Tx: db.store.Begin(), Store: db.store}, stmt, args)
+		return executor.Execute(ctx, db.env(db.store.Begin()), stmt, args)
 	}
 	db.commitMu.Lock()
 	defer db.commitMu.Unlock()
@@ -122,7 +122,7 @@ func (db *DB) autocommit(ctx context.Context, stmt parser.Stmt, args []schema.Va
 		return nil, ErrClosed
 	}
 	tx := db.store.Begin()
-	res, err := executor.Execute(ctx, executor.Env{Tx: tx, Store: db.store}, stmt, args)
+	res, err := executor.Execute(ctx, db.env(tx), stmt, args)
 	if err != nil {
 		return nil, err
 	}
@@ -179,4 +179,9 @@ func syntaxError(err error) error {
 		return &schema.Error{Code: schema.CodeSyntax, Message: pe.Error(), Line: pe.Pos.Line, Col: pe.Pos.Col, Err: err}
 	}
 	return &schema.Error{Code: schema.CodeSyntax, Message: err.Error(), Err: err}
+}
+
+// env is what the executor needs to run a statement in tx.
+func (db *DB) env(tx *storage.Tx) executor.Env {
+	return executor.Env{Tx: tx, Store: db.store, NoIndexScans: db.opts.NoIndexScans}
 }

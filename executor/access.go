@@ -73,28 +73,7 @@ func accessFor(def *schema.Table, ixDef *schema.Index, ordered bool, binds []bin
 	for i, p := range pos {
 		types[i] = def.Columns[p].Type
 	}
-	// Equality on a prefix of the key columns, taking single values first.
-	var eqs []binding
-	for _, p := range pos {
-		b, ok := findBinding(binds, p, func(b binding) bool { return b.op == parser.OpEq && len(b.vals) == 1 })
-		if !ok {
-			break
-		}
-		eqs = append(eqs, b)
-	}
-	if len(eqs) == len(pos) || len(eqs) > 0 && ordered {
-		a := &access{kind: indexLookup, types: types, keys: [][]*expr{nil}}
-		for _, b := range eqs {
-			a.keys[0] = append(a.keys[0], b.vals[0])
-			a.conds = append(a.conds, b.cond)
-			a.join = a.join || b.join
-		}
-		score := 60 + len(eqs)
-		if len(eqs) < len(pos) {
-			a.kind, score = indexPrefix, 40+len(eqs)
-		} else if ixDef.Unique {
-			score = 100
-		}
+	if a, score := equalityAccess(pos, types, ordered, ixDef.Unique, binds); a != nil {
 		return a, score
 	}
 	if len(pos) == 1 {
@@ -106,12 +85,47 @@ func accessFor(def *schema.Table, ixDef *schema.Index, ordered bool, binds []bin
 			return a, 30
 		}
 	}
-	if !ordered {
+	if ordered {
+		return rangeAccess(pos[0], types, binds)
+	}
+	return nil, 0
+}
+
+// equalityAccess uses single-value equalities on the index's columns: all of them (a lookup),
+// or, in a B-tree, a prefix of them (a prefix range).
+func equalityAccess(pos []int, types []schema.Type, ordered, unique bool, binds []binding) (*access, int) {
+	var eqs []binding
+	for _, p := range pos {
+		b, ok := findBinding(binds, p, func(b binding) bool { return b.op == parser.OpEq && len(b.vals) == 1 })
+		if !ok {
+			break
+		}
+		eqs = append(eqs, b)
+	}
+	if len(eqs) == 0 || len(eqs) < len(pos) && !ordered {
 		return nil, 0
 	}
+	a := &access{kind: indexLookup, types: types, keys: [][]*expr{nil}}
+	for _, b := range eqs {
+		a.keys[0] = append(a.keys[0], b.vals[0])
+		a.conds = append(a.conds, b.cond)
+		a.join = a.join || b.join
+	}
+	switch {
+	case len(eqs) < len(pos):
+		a.kind = indexPrefix
+		return a, 40 + len(eqs)
+	case unique:
+		return a, 100
+	}
+	return a, 60 + len(eqs)
+}
+
+// rangeAccess bounds a B-tree's first column by the comparisons on it.
+func rangeAccess(first int, types []schema.Type, binds []binding) (*access, int) {
 	a := &access{kind: indexRange, types: types}
 	for _, b := range binds {
-		if b.pos != pos[0] || b.join {
+		if b.pos != first || b.join {
 			continue
 		}
 		switch b.op {
@@ -132,10 +146,10 @@ func accessFor(def *schema.Table, ixDef *schema.Index, ordered bool, binds []bin
 			a.conds = append(a.conds, b.cond)
 		}
 	}
-	if a.lo == nil && a.hi == nil {
+	switch {
+	case a.lo == nil && a.hi == nil:
 		return nil, 0
-	}
-	if a.lo != nil && a.hi != nil {
+	case a.lo != nil && a.hi != nil:
 		return a, 20
 	}
 	return a, 10

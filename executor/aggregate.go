@@ -1,6 +1,8 @@
 package executor
 
 import (
+	"slices"
+
 	"github.com/eventsql/eventsql/parser"
 	"github.com/eventsql/eventsql/schema"
 )
@@ -18,7 +20,10 @@ type grouping struct {
 	keyText []string
 	keyPos  []int // the input position of a key that is a plain column, else -1
 	aggs    []*aggregate
-	out     *scope // the grouped row: keys, then aggregates
+	// deps are the input positions of columns that are not grouped but depend on a grouped
+	// primary key, so they have one value per group (taken from its first row).
+	deps []int
+	out  *scope // the grouped row: keys, then aggregates, then deps
 }
 
 // aggregate is one aggregate call.
@@ -84,7 +89,8 @@ func (g *grouping) intercept(c *compiler, e parser.Expr) (*expr, error) {
 	return nil, nil
 }
 
-// columnAt compiles a reference to input column pos, which must be grouped.
+// columnAt compiles a reference to input column pos, which must be grouped, or depend on a
+// grouped primary key (PostgreSQL's functional dependency rule).
 func (g *grouping) columnAt(pos int, at parser.Node) (*expr, error) {
 	for i, kp := range g.keyPos {
 		if kp == pos {
@@ -92,11 +98,41 @@ func (g *grouping) columnAt(pos int, at parser.Node) (*expr, error) {
 		}
 	}
 	col := g.in.cols[pos]
+	if g.primaryKeyGrouped(col.rel) {
+		i := slices.Index(g.deps, pos)
+		if i < 0 {
+			i = len(g.deps)
+			g.deps = append(g.deps, pos)
+		}
+		// The slot's position is known only when every aggregate has been registered.
+		return &expr{typ: col.typ, name: col.name, eval: func(row schema.Row) (schema.Value, error) {
+			return row[len(g.keys)+len(g.aggs)+i], nil
+		}}, nil
+	}
 	name := col.name
 	if col.table != "" {
 		name = col.table + "." + name
 	}
 	return nil, errAt(at, schema.CodeGrouping, "column %q must appear in the GROUP BY clause or be used in an aggregate function", name)
+}
+
+// primaryKeyGrouped reports whether every primary key column of table reference rel is a
+// GROUP BY key.
+func (g *grouping) primaryKeyGrouped(rel *baseTable) bool {
+	if rel == nil || rel.def.PrimaryKey() == nil {
+		return false
+	}
+	for _, id := range rel.def.PrimaryKey().Columns {
+		name := rel.def.Columns[rel.def.ColumnByID(id)].Name
+		grouped := false
+		for _, kp := range g.keyPos {
+			grouped = grouped || kp >= 0 && g.in.cols[kp].rel == rel && g.in.cols[kp].name == name
+		}
+		if !grouped {
+			return false
+		}
+	}
+	return true
 }
 
 func (g *grouping) slot(i int, name string) *expr {
@@ -165,126 +201,6 @@ func aggregateType(n *parser.FuncCall, arg schema.Type) (schema.Type, error) {
 	return arg, nil
 }
 
-// aggState accumulates one aggregate for one group.
-type aggState interface {
-	add(v schema.Value) error // v is never NULL, except for count(*)
-	result() schema.Value
-}
-
-func (a *aggregate) newState() aggState {
-	var s aggState
-	switch a.fn {
-	case "count":
-		s = &countState{}
-	case "sum":
-		if a.typ.Kind == schema.KindInt {
-			s = &sumIntState{}
-		} else {
-			s = &sumFloatState{typ: a.typ}
-		}
-	case "avg":
-		s = &avgState{}
-	case "min":
-		s = &extremeState{sign: -1}
-	default:
-		s = &extremeState{sign: 1}
-	}
-	if a.distinct {
-		return &distinctState{seen: map[string]bool{}, inner: s}
-	}
-	return s
-}
-
-type countState struct{ n int64 }
-
-func (s *countState) add(schema.Value) error { s.n++; return nil }
-func (s *countState) result() schema.Value   { return schema.Int(s.n) }
-
-type sumIntState struct {
-	sum int64
-	any bool
-}
-
-func (s *sumIntState) add(v schema.Value) error {
-	r, err := intArith(parser.OpAdd, s.sum, v.Int())
-	if err != nil {
-		return errOutOfRange(schema.BigInt)
-	}
-	s.sum, s.any = r, true
-	return nil
-}
-
-func (s *sumIntState) result() schema.Value {
-	if !s.any {
-		return schema.Null
-	}
-	return schema.Int(s.sum)
-}
-
-type sumFloatState struct {
-	typ schema.Type
-	sum float64
-	any bool
-}
-
-func (s *sumFloatState) add(v schema.Value) error { s.sum, s.any = s.sum+v.Float(), true; return nil }
-
-func (s *sumFloatState) result() schema.Value {
-	if !s.any {
-		return schema.Null
-	}
-	if s.typ.Width == 4 {
-		return schema.Float(float64(float32(s.sum)))
-	}
-	return schema.Float(s.sum)
-}
-
-type avgState struct {
-	sum float64
-	n   int64
-}
-
-func (s *avgState) add(v schema.Value) error { s.sum += v.Float(); s.n++; return nil }
-
-func (s *avgState) result() schema.Value {
-	if s.n == 0 {
-		return schema.Null
-	}
-	return schema.Float(s.sum / float64(s.n))
-}
-
-// extremeState is min (sign -1) or max (sign 1).
-type extremeState struct {
-	v    schema.Value
-	sign int
-}
-
-func (s *extremeState) add(v schema.Value) error {
-	if s.v.IsNull() || schema.Compare(v, s.v)*s.sign > 0 {
-		s.v = v
-	}
-	return nil
-}
-
-func (s *extremeState) result() schema.Value { return s.v }
-
-// distinctState feeds its inner aggregate each distinct value once.
-type distinctState struct {
-	seen  map[string]bool
-	inner aggState
-}
-
-func (s *distinctState) add(v schema.Value) error {
-	k := schema.Key(v)
-	if s.seen[k] {
-		return nil
-	}
-	s.seen[k] = true
-	return s.inner.add(v)
-}
-
-func (s *distinctState) result() schema.Value { return s.inner.result() }
-
 // aggregateOp groups its input by the keys and computes the aggregates of each group. Groups
 // come out in the order their first row arrived. With no GROUP BY there is exactly one group,
 // even over no rows (count(*) of an empty table is one row: 0).
@@ -297,6 +213,7 @@ type aggregateOp struct {
 type group struct {
 	keys   schema.Row
 	states []aggState
+	deps   schema.Row
 }
 
 func (a *aggregateOp) produce(emit func(schema.Row) error) error {
@@ -318,6 +235,9 @@ func (a *aggregateOp) produce(emit func(schema.Row) error) error {
 		grp := index[k]
 		if grp == nil {
 			grp = a.newGroup(keys)
+			for _, pos := range a.g.deps {
+				grp.deps = append(grp.deps, row[pos])
+			}
 			index[k] = grp
 			groups = append(groups, grp)
 		}
@@ -330,11 +250,12 @@ func (a *aggregateOp) produce(emit func(schema.Row) error) error {
 		groups = append(groups, a.newGroup(nil))
 	}
 	for _, grp := range groups {
-		out := make(schema.Row, 0, len(a.g.out.cols))
+		out := make(schema.Row, 0, len(a.g.out.cols)+len(a.g.deps))
 		out = append(out, grp.keys...)
 		for _, s := range grp.states {
 			out = append(out, s.result())
 		}
+		out = append(out, grp.deps...)
 		if err := emit(out); err != nil {
 			return err
 		}

@@ -78,10 +78,14 @@ const (
 // canCast reports whether a value of type from may become type to in the given context.
 func canCast(from, to schema.Type, mode castMode) bool {
 	switch {
-	case isUnknown(from) || from.Kind == to.Kind:
+	case isUnknown(from):
 		return true
 	case isNumeric(from) && isNumeric(to):
-		return mode != castImplicit || to.Kind == schema.KindFloat
+		// Implicitly only widening: int2 → int4 → int8 → float4 → float8.
+		widens := from.Kind == to.Kind && from.Width <= to.Width || from.Kind == schema.KindInt && to.Kind == schema.KindFloat
+		return mode != castImplicit || widens
+	case from.Kind == to.Kind:
+		return true
 	case to.Kind == schema.KindText:
 		return mode != castImplicit // every type has an I/O conversion to text
 	case from.Kind == schema.KindText:

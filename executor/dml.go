@@ -140,7 +140,7 @@ func (x *execution) targetUnit(name, alias string, at parser.Node) (*unit, error
 	if err != nil {
 		return nil, err
 	}
-	return &unit{sc: newScope(tableColumns(bt.def, bt.qual), nil, nil), base: bt}, nil
+	return &unit{sc: newScope(tableColumns(bt), nil, nil), base: bt}, nil
 }
 
 // targetScan plans the scan for the rows a WHERE clause selects, using the same access paths

@@ -14,6 +14,9 @@ import (
 type Env struct {
 	Tx    *storage.Tx
 	Store *storage.Store
+	// NoIndexScans makes every table access a sequential scan (and every join a hash join or
+	// nested loop). Results must not change: the tests run every script both ways.
+	NoIndexScans bool
 }
 
 // Execute plans and runs one statement with the given parameter values ($1 is args[0]). It

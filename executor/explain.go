@@ -121,8 +121,11 @@ func formatConds(conds []parser.Expr) string {
 		parts[i] = format(unparen(c))
 	}
 	s := strings.Join(parts, " AND ")
-	if len(conds) == 1 && strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
-		return s
+	if len(conds) == 1 {
+		switch unparen(conds[0]).(type) {
+		case *parser.Literal, *parser.ColumnRef, *parser.Param, *parser.FuncCall:
+			return s // an atom needs no parentheses
+		}
 	}
 	return "(" + s + ")"
 }

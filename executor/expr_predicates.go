@@ -53,41 +53,17 @@ func (c *compiler) inList(n *parser.InExpr) (*expr, error) {
 		consts = consts && (i == 0 || all[i].lit != nil)
 	}
 	x, items := all[0], all[1:]
-	var member func(row schema.Row, v schema.Value) (schema.Value, error)
+	allNull := true
+	for _, it := range items {
+		allNull = allNull && isNullConst(it)
+	}
+	if isNullConst(x) || allNull {
+		// x IN (a, b) is x = a OR x = b: every comparison folds to NULL (see binary).
+		return constant(schema.Null, schema.Boolean, anonymous), nil
+	}
+	member := listMember(items)
 	if consts {
-		set, hasNull := map[string]bool{}, false
-		for _, it := range items {
-			if it.lit.IsNull() {
-				hasNull = true
-			} else {
-				set[schema.Key(*it.lit)] = true
-			}
-		}
-		member = func(_ schema.Row, v schema.Value) (schema.Value, error) {
-			if set[schema.Key(v)] {
-				return schema.Bool(true), nil
-			}
-			if hasNull {
-				return schema.Null, nil
-			}
-			return schema.Bool(false), nil
-		}
-	} else {
-		member = func(row schema.Row, v schema.Value) (schema.Value, error) {
-			res := schema.Bool(false)
-			for _, it := range items {
-				w, err := it.eval(row)
-				if err != nil {
-					return w, err
-				}
-				if w.IsNull() {
-					res = schema.Null
-				} else if schema.Compare(v, w) == 0 {
-					return schema.Bool(true), nil
-				}
-			}
-			return res, nil
-		}
+		member = setMember(items)
 	}
 	xe, not := x.eval, n.Not
 	return &expr{typ: schema.Boolean, konst: konst, name: anonymous, eval: func(row schema.Row) (schema.Value, error) {
@@ -98,6 +74,47 @@ func (c *compiler) inList(n *parser.InExpr) (*expr, error) {
 		res, err := member(row, v)
 		return not3(res, not), err
 	}}, nil
+}
+
+// listMember tests membership by comparing with each item in turn.
+func listMember(items []*expr) func(schema.Row, schema.Value) (schema.Value, error) {
+	return func(row schema.Row, v schema.Value) (schema.Value, error) {
+		res := schema.Bool(false)
+		for _, it := range items {
+			w, err := it.eval(row)
+			if err != nil {
+				return w, err
+			}
+			if w.IsNull() {
+				res = schema.Null
+			} else if schema.Compare(v, w) == 0 {
+				return schema.Bool(true), nil
+			}
+		}
+		return res, nil
+	}
+}
+
+// setMember tests membership in a list of constants with a hash set of their keys (they have
+// been converted to one type, so equal values have equal keys).
+func setMember(items []*expr) func(schema.Row, schema.Value) (schema.Value, error) {
+	set, hasNull := map[string]bool{}, false
+	for _, it := range items {
+		if it.lit.IsNull() {
+			hasNull = true
+		} else {
+			set[schema.Key(*it.lit)] = true
+		}
+	}
+	return func(_ schema.Row, v schema.Value) (schema.Value, error) {
+		if set[schema.Key(v)] {
+			return schema.Bool(true), nil
+		}
+		if hasNull {
+			return schema.Null, nil
+		}
+		return schema.Bool(false), nil
+	}
 }
 
 // not3 negates a three-valued boolean when not is set.
@@ -129,6 +146,11 @@ func (c *compiler) between(n *parser.BetweenExpr) (*expr, error) {
 			return nil, errOperator(n, ">=", es[0].typ, es[i].typ)
 		}
 	}
+	if isNullConst(es[0]) || isNullConst(es[1]) && isNullConst(es[2]) {
+		// BETWEEN is lo <= x AND x <= hi: both comparisons fold to NULL (see binary), so
+		// the other operands are never evaluated.
+		return constant(schema.Null, schema.Boolean, anonymous), nil
+	}
 	xe, loe, hie, not := es[0].eval, es[1].eval, es[2].eval, n.Not
 	return &expr{typ: schema.Boolean, konst: es[0].konst && es[1].konst && es[2].konst, name: anonymous,
 		eval: func(row schema.Row) (schema.Value, error) {
@@ -151,7 +173,7 @@ func (c *compiler) between(n *parser.BetweenExpr) (*expr, error) {
 }
 
 // like compiles x [NOT] LIKE|ILIKE pattern [ESCAPE e]. The default escape is backslash; an
-// empty ESCAPE '' turns escaping off. A constant pattern is compiled once.
+// empty ESCAPE string turns escaping off. A constant pattern is compiled once.
 func (c *compiler) like(n *parser.LikeExpr) (*expr, error) {
 	op := "~~"
 	if n.CaseInsensitive {
@@ -176,18 +198,13 @@ func (c *compiler) like(n *parser.LikeExpr) (*expr, error) {
 	}
 	escape := '\\'
 	if len(es) == 3 {
-		if es[2].lit == nil {
-			return nil, errUnsupported(n.Escape, "a non-constant ESCAPE")
+		var err error
+		if escape, err = likeEscape(es[2], n.Escape); err != nil {
+			return nil, err
 		}
-		esc := es[2].lit.Text()
-		switch utf8.RuneCountInString(esc) {
-		case 0:
-			escape = -1
-		case 1:
-			escape, _ = utf8.DecodeRuneInString(esc)
-		default:
-			return nil, errAt(n.Escape, codeInvalidEscape, "invalid escape string")
-		}
+	}
+	if isNullConst(es[0]) || isNullConst(es[1]) {
+		return constant(schema.Null, schema.Boolean, anonymous), nil // strict, see binary
 	}
 	pat, fold := es[1], n.CaseInsensitive
 	var fixed []likeToken
@@ -214,4 +231,20 @@ func (c *compiler) like(n *parser.LikeExpr) (*expr, error) {
 		return schema.Bool(likeMatch(s, toks) != not), nil
 	})
 	return out, nil
+}
+
+// likeEscape reads an ESCAPE clause: one character, or none for the empty string.
+func likeEscape(e *expr, at parser.Node) (rune, error) {
+	if e.lit == nil {
+		return 0, errUnsupported(at, "a non-constant ESCAPE")
+	}
+	esc := e.lit.Text()
+	switch utf8.RuneCountInString(esc) {
+	case 0:
+		return -1, nil
+	case 1:
+		r, _ := utf8.DecodeRuneInString(esc)
+		return r, nil
+	}
+	return 0, errAt(at, codeInvalidEscape, "invalid escape string")
 }

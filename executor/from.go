@@ -40,6 +40,9 @@ type term struct {
 	set         unitSet
 	left, right unitSet
 	eq          *parser.BinaryExpr
+	// keyOnly marks a JOIN ... USING equality: enforced by the join's keys, never compiled
+	// as a filter (its unqualified names would be ambiguous over the joined row).
+	keyOnly bool
 }
 
 // prepare turns a FROM item into a unit.
@@ -50,14 +53,14 @@ func (p *planner) prepare(te parser.TableExpr) (*unit, error) {
 		if err != nil {
 			return nil, err
 		}
-		u := &unit{sc: p.newScope(tableColumns(bt.def, bt.qual)), base: bt}
+		u := &unit{sc: p.newScope(tableColumns(bt)), base: bt}
 		u.build = func(conds []parser.Expr) (operator, error) { return p.scanTable(u, conds, nil) }
 		return u, nil
 	case *parser.SubqueryTable:
 		return p.prepareSubquery(n)
 	case *parser.JoinExpr:
 		if len(n.Using) > 0 {
-			return nil, errUnsupported(n, "JOIN ... USING")
+			return p.prepareUsing(n)
 		}
 		if n.Kind == parser.InnerJoin || n.Kind == parser.CrossJoin {
 			var units []*unit
@@ -207,8 +210,9 @@ func (p *planner) analyze(conds []parser.Expr, sc *scope, offs []int) ([]term, e
 	return terms, nil
 }
 
-// joinUnits plans a run of inner joins: units joined left-deep in order, each condition
-// placed at the first unit by which everything it mentions has been joined.
+// joinUnits plans a run of inner joins: units joined left-deep in the order joinOrder picks,
+// each condition placed at the first step by which everything it mentions has been joined.
+// The result keeps the FROM clause's column order, whatever the join order.
 func (p *planner) joinUnits(units []*unit, sc *scope, conds []parser.Expr) (operator, error) {
 	offs := make([]int, len(units))
 	for i := 1; i < len(units); i++ {
@@ -218,38 +222,101 @@ func (p *planner) joinUnits(units []*unit, sc *scope, conds []parser.Expr) (oper
 	if err != nil {
 		return nil, err
 	}
-	at := func(t term) int { // the unit at which t can first be evaluated
-		k := 0
-		for i := range units {
-			if t.set&only(i) != 0 {
-				k = i
+	order := joinOrder(len(units), terms)
+	step := make([]int, len(units)) // step[u]: when unit u is joined
+	for i, u := range order {
+		step[u] = i
+	}
+	local, joins := make([][]term, len(units)), make([][]term, len(units))
+	for _, t := range terms {
+		last := order[0] // the unit whose step completes t
+		for u := range units {
+			if t.set&only(u) != 0 && step[u] > step[last] {
+				last = u
 			}
 		}
-		return k
-	}
-	var local, joins [][]term = make([][]term, len(units)), make([][]term, len(units))
-	for _, t := range terms {
-		k := at(t)
-		if t.set&^only(k) == 0 {
-			local[k] = append(local[k], t)
+		if t.set&^only(last) == 0 {
+			local[last] = append(local[last], t)
 		} else {
-			joins[k] = append(joins[k], t)
+			joins[last] = append(joins[last], t)
 		}
 	}
-	acc, err := units[0].build(asts(local[0]))
+	first := order[0]
+	acc, err := units[first].build(asts(local[first]))
 	if err != nil {
 		return nil, err
 	}
-	accSc := units[0].sc
-	for k := 1; k < len(units); k++ {
-		js := joinSpec{kind: parser.InnerJoin, drive: acc, driveSc: accSc, driveSet: only(k) - 1,
+	accSc, joined := units[first].sc, only(first)
+	for _, k := range order[1:] {
+		js := joinSpec{kind: parser.InnerJoin, drive: acc, driveSc: accSc, driveSet: joined,
 			probe: units[k], probeSet: only(k), local: asts(local[k]), terms: joins[k]}
 		if acc, err = p.join(js); err != nil {
 			return nil, err
 		}
-		accSc = concatScope(accSc, units[k].sc)
+		accSc, joined = concatScope(accSc, units[k].sc), joined|only(k)
 	}
-	return acc, nil
+	return restoreOrder(acc, units, order), nil
+}
+
+// joinOrder chooses the order in which to join units: the written order as long as each next
+// unit is connected to the ones already joined by some condition; otherwise the first unit
+// (in written order) that is — preferring an equality, which a hash join or index can use.
+// A cross product happens only when no remaining unit is connected. Without statistics this
+// avoids the one disaster that matters: multiplying unrelated tables.
+func joinOrder(n int, terms []term) []int {
+	order := []int{0}
+	joined := only(0)
+	connected := func(u int, equality bool) bool {
+		for _, t := range terms {
+			if t.set&only(u) != 0 && t.set&joined != 0 && t.set&^(joined|only(u)) == 0 && (!equality || t.eq != nil) {
+				return true
+			}
+		}
+		return false
+	}
+	pick := func(ok func(u int) bool) int {
+		for u := 0; u < n; u++ {
+			if joined&only(u) == 0 && ok(u) {
+				return u
+			}
+		}
+		return -1
+	}
+	for len(order) < n {
+		next := pick(func(int) bool { return true }) // the next one as written...
+		if !connected(next, false) {
+			if u := pick(func(u int) bool { return connected(u, true) }); u >= 0 { // ...else an equi-joined one
+				next = u
+			} else if u := pick(func(u int) bool { return connected(u, false) }); u >= 0 {
+				next = u
+			}
+		}
+		order = append(order, next)
+		joined |= only(next)
+	}
+	return order
+}
+
+// restoreOrder puts the columns of a join back in FROM order when the join order differs.
+func restoreOrder(op operator, units []*unit, order []int) operator {
+	at := make([]int, len(units)) // where each unit's columns start in op's rows
+	pos := 0
+	for _, u := range order {
+		at[u] = pos
+		pos += len(units[u].sc.cols)
+	}
+	var exprs []*expr
+	identity := true
+	for u, un := range units {
+		for i, c := range un.sc.cols {
+			identity = identity && at[u]+i == len(exprs)
+			exprs = append(exprs, columnExpr(at[u]+i, c.typ))
+		}
+	}
+	if identity {
+		return op
+	}
+	return &projectOp{in: op, exprs: exprs}
 }
 
 func asts(ts []term) []parser.Expr {

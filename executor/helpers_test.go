@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -25,8 +26,14 @@ type testDB struct {
 
 func newDB(tb testing.TB) *testDB {
 	tb.Helper()
+	return newDBClock(tb, nil)
+}
+
+// newDBClock is newDB with the log's clock (nil: the real one).
+func newDBClock(tb testing.TB, now func() time.Time) *testDB {
+	tb.Helper()
 	dir := tb.TempDir()
-	log, err := eventlog.Open(dir+"/log", &eventlog.Options{NoSync: true})
+	log, err := eventlog.Open(dir+"/log", &eventlog.Options{NoSync: true, Now: now})
 	require.NoError(tb, err)
 	st, err := storage.Open(dir, log, &storage.Options{NoSnapshots: true})
 	if err != nil {
@@ -131,12 +138,4 @@ func requireCode(tb testing.TB, code string, err error) string {
 func (d *testDB) plan(sql string, args ...schema.Value) string {
 	d.tb.Helper()
 	return strings.Join(d.rows("EXPLAIN "+sql, args...), "\n")
-}
-
-func codeOf(err error) string {
-	var se *schema.Error
-	if errors.As(err, &se) {
-		return se.Code
-	}
-	return "no-code"
 }

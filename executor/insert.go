@@ -9,10 +9,10 @@ import (
 // the DEFAULT of every other column.
 type insertPlan struct {
 	def      *schema.Table
-	targets  []int     // column positions, in the order of the source's values
-	source   operator  // rows of len(targets) values, already of the column types
-	defaults []*expr   // per column position: its DEFAULT (nil: NULL)
-	isTarget []bool    // per column position
+	targets  []int    // column positions, in the order of the source's values
+	source   operator // rows of len(targets) values, already of the column types
+	defaults []*expr  // per column position: its DEFAULT (nil: NULL)
+	isTarget []bool   // per column position
 }
 
 func (x *execution) insert(s *parser.InsertStmt) (*Result, error) {

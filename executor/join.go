@@ -60,14 +60,17 @@ func (j *joinOp) produce(emit func(schema.Row) error) error {
 		matched = make([]bool, len(cands.all()))
 	}
 	nullProbe := make(schema.Row, j.probeWidth) // the zero Value is NULL
+	// Candidates are tested in a scratch row; only the ones that pass are copied out, since
+	// the consumer may keep the rows it is given.
+	scratch := make(schema.Row, j.driveWidth+j.probeWidth)
 	err = j.drive.produce(func(d schema.Row) error {
 		hit := false
 		err := cands.each(d, func(idx int, p schema.Row) error {
 			if err := j.x.checkCancel(); err != nil {
 				return err
 			}
-			row := j.combine(d, p)
-			ok, err := passes(j.cond, row)
+			j.combine(scratch, d, p)
+			ok, err := passes(j.cond, scratch)
 			if err != nil || !ok {
 				return err
 			}
@@ -75,12 +78,12 @@ func (j *joinOp) produce(emit func(schema.Row) error) error {
 			if matched != nil && idx >= 0 {
 				matched[idx] = true
 			}
-			return emit(row)
+			return emit(scratch.Clone())
 		})
 		if err != nil || hit || !preserveDrive {
 			return err
 		}
-		return emit(j.combine(d, nullProbe))
+		return emit(j.combine(make(schema.Row, len(scratch)), d, nullProbe))
 	})
 	if err != nil || matched == nil {
 		return err
@@ -88,7 +91,7 @@ func (j *joinOp) produce(emit func(schema.Row) error) error {
 	nullDrive := make(schema.Row, j.driveWidth)
 	for idx, p := range cands.all() {
 		if !matched[idx] {
-			if err := emit(j.combine(nullDrive, p)); err != nil {
+			if err := emit(j.combine(make(schema.Row, len(scratch)), nullDrive, p)); err != nil {
 				return err
 			}
 		}
@@ -96,14 +99,14 @@ func (j *joinOp) produce(emit func(schema.Row) error) error {
 	return nil
 }
 
-// combine lays out an output row: left columns, then right ones.
-func (j *joinOp) combine(d, p schema.Row) schema.Row {
+// combine lays out an output row in out: left columns, then right ones.
+func (j *joinOp) combine(out, d, p schema.Row) schema.Row {
 	l, r := d, p
 	if j.swap {
 		l, r = p, d
 	}
-	out := make(schema.Row, 0, len(l)+len(r))
-	return append(append(out, l...), r...)
+	copy(out[copy(out, l):], r)
+	return out
 }
 
 func (j *joinOp) explain() *planNode {

@@ -69,14 +69,20 @@ func (p *planner) join(js joinSpec) (operator, error) {
 	if js.swap {
 		outSc = concatScope(js.probe.sc, js.driveSc)
 	}
-	cond, err := p.compileConds(outSc, asts(js.terms))
+	var filters []parser.Expr
+	for _, t := range js.terms {
+		if !t.keyOnly {
+			filters = append(filters, t.ast)
+		}
+	}
+	cond, err := p.compileConds(outSc, filters)
 	if err != nil {
 		return nil, err
 	}
 	j := &joinOp{x: p.x, kind: js.kind, drive: js.drive, probe: side, swap: js.swap, cond: cond,
 		driveWidth: len(js.driveSc.cols), probeWidth: len(js.probe.sc.cols), keyText: keyText}
 	for _, t := range js.terms {
-		if !containsExpr(answered, t.ast) {
+		if !containsExpr(answered, t.ast) && !t.keyOnly {
 			j.condText = append(j.condText, t.ast)
 		}
 	}
@@ -164,8 +170,12 @@ func (p *planner) scanTable(u *unit, conds []parser.Expr, joinBinds []binding) (
 	if err != nil {
 		return nil, err
 	}
-	binds := append(p.compiler(u.sc, "WHERE").localBindings(conds), joinBinds...)
-	return &scanOp{x: p.x, bt: u.base, access: chooseAccess(u.base, binds), filter: filter, conds: conds}, nil
+	acc := &access{kind: seqScan}
+	if !p.x.env.NoIndexScans {
+		binds := append(p.compiler(u.sc, "WHERE").localBindings(conds), joinBinds...)
+		acc = chooseAccess(u.base, binds)
+	}
+	return &scanOp{x: p.x, bt: u.base, access: acc, filter: filter, conds: conds}, nil
 }
 
 // prepareOuterJoin makes a unit of a LEFT, RIGHT or FULL join.

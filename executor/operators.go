@@ -48,6 +48,27 @@ func (f *filterOp) explain() *planNode {
 	return n
 }
 
+// gateOp evaluates conditions that do not depend on the rows once, and produces nothing
+// unless all are true (PostgreSQL's One-Time Filter).
+type gateOp struct {
+	in    operator
+	conds []*expr
+	text  []parser.Expr
+}
+
+func (g *gateOp) produce(emit func(schema.Row) error) error {
+	ok, err := passes(g.conds, nil)
+	if err != nil || !ok {
+		return err
+	}
+	return g.in.produce(emit)
+}
+
+func (g *gateOp) explain() *planNode {
+	return &planNode{label: "Result", details: []string{"One-Time Filter: " + formatConds(g.text)},
+		children: []*planNode{g.in.explain()}}
+}
+
 // projectOp computes the output expressions of each row.
 type projectOp struct {
 	in    operator

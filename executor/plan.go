@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -121,8 +122,38 @@ func (p *planner) planFrom(s *parser.SelectStmt) (operator, *scope, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	op, err := u.build(conjuncts(s.Where))
-	return op, u.sc, err
+	gates, conds, err := p.pseudoconstant(u.sc, conjuncts(s.Where))
+	if err != nil {
+		return nil, nil, err
+	}
+	op, err := u.build(conds)
+	if err != nil || len(gates) == 0 {
+		return op, u.sc, err
+	}
+	f, err := p.compileConds(u.sc, gates)
+	return &gateOp{in: op, conds: f, text: gates}, u.sc, err
+}
+
+// pseudoconstant separates the WHERE terms that read no column of the FROM clause (WHERE
+// false, WHERE $1 > 0, WHERE x >= NULL): PostgreSQL evaluates them once, before reading
+// any row, and so does gateOp.
+func (p *planner) pseudoconstant(sc *scope, conds []parser.Expr) (gates, rest []parser.Expr, err error) {
+	c := p.compiler(sc, "WHERE")
+	for _, cond := range conds {
+		sc.used = make([]bool, len(sc.cols))
+		_, err := c.compileCond(cond, "WHERE")
+		used := slices.Contains(sc.used, true)
+		sc.used = nil
+		if err != nil {
+			return nil, nil, err
+		}
+		if used {
+			rest = append(rest, cond)
+		} else {
+			gates = append(gates, cond)
+		}
+	}
+	return gates, rest, nil
 }
 
 // finish adds ORDER BY and LIMIT/OFFSET.
@@ -172,7 +203,7 @@ func expandStars(cols []parser.SelectItem, sc *scope) ([]selectItem, error) {
 		}
 		found := false
 		for pos, c := range sc.cols {
-			if it.Table == "" || strings.EqualFold(c.table, it.Table) {
+			if it.Table == "" && !c.hidden || it.Table != "" && strings.EqualFold(c.table, it.Table) {
 				ref := &parser.ColumnRef{At: it.At, Table: c.table, Column: c.name}
 				items = append(items, selectItem{ast: ref, pos: pos})
 				found = true

@@ -12,6 +12,12 @@ type column struct {
 	table string // the qualifier that reaches it: the table's alias or name; "" for none
 	name  string // "" for an unnamed computed column
 	typ   schema.Type
+	// hidden marks a column merged away by JOIN ... USING: only a qualified reference (or
+	// t.*) reaches it; the unqualified name means the merged column.
+	hidden bool
+	// rel is the table reference the column comes from (nil for computed columns); GROUP BY
+	// uses it to find columns that depend on a grouped primary key.
+	rel *baseTable
 }
 
 // scope is the set of columns an expression can refer to: the layout of the row it is
@@ -46,11 +52,11 @@ func concatScope(l, r *scope) *scope {
 	return newScope(cols, l.outer, l.corr)
 }
 
-// tableColumns is the scope columns of a table definition reached through qualifier.
-func tableColumns(def *schema.Table, qualifier string) []column {
-	cols := make([]column, len(def.Columns))
-	for i, c := range def.Columns {
-		cols[i] = column{table: qualifier, name: c.Name, typ: c.Type}
+// tableColumns is the scope columns of a table reference.
+func tableColumns(bt *baseTable) []column {
+	cols := make([]column, len(bt.def.Columns))
+	for i, c := range bt.def.Columns {
+		cols[i] = column{table: bt.qual, name: c.Name, typ: c.Type, rel: bt}
 	}
 	return cols
 }
@@ -60,7 +66,7 @@ func tableColumns(def *schema.Table, qualifier string) []column {
 func (s *scope) find(ref *parser.ColumnRef) (int, error) {
 	pos := -1
 	for i, c := range s.cols {
-		if c.name == "" || !strings.EqualFold(c.name, ref.Column) {
+		if c.name == "" || !strings.EqualFold(c.name, ref.Column) || c.hidden && ref.Table == "" {
 			continue
 		}
 		if ref.Table != "" && !strings.EqualFold(c.table, ref.Table) {

@@ -39,13 +39,25 @@ func walkExpr(e parser.Expr, fn func(parser.Expr) bool) {
 	}
 }
 
-// conjuncts splits a condition into the terms of its top-level ANDs.
+// conjuncts splits a condition into the terms of its top-level ANDs. x BETWEEN lo AND hi
+// counts as the two terms x >= lo and x <= hi, as PostgreSQL rewrites it: each can then be
+// placed, folded and used by an index on its own.
 func conjuncts(e parser.Expr) []parser.Expr {
 	if e == nil {
 		return nil
 	}
-	if b, ok := unparen(e).(*parser.BinaryExpr); ok && b.Op == parser.OpAnd {
-		return append(conjuncts(b.L), conjuncts(b.R)...)
+	switch n := unparen(e).(type) {
+	case *parser.BinaryExpr:
+		if n.Op == parser.OpAnd {
+			return append(conjuncts(n.L), conjuncts(n.R)...)
+		}
+	case *parser.BetweenExpr:
+		if !n.Not {
+			return []parser.Expr{
+				&parser.BinaryExpr{At: n.At, Op: parser.OpGe, L: n.X, R: n.Lo},
+				&parser.BinaryExpr{At: n.At, Op: parser.OpLe, L: n.X, R: n.Hi},
+			}
+		}
 	}
 	return []parser.Expr{e}
 }

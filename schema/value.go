@@ -97,9 +97,24 @@ func (v Value) String() string {
 	return "?"
 }
 
+// Format returns the value's text form for a column of type t: like String, except that a
+// REAL (float4) prints with the shortest digits that read back as the same float32, as
+// PostgreSQL does, rather than the digits of its float64 widening.
+func (v Value) Format(t Type) string {
+	if v.k == KindFloat && t.Kind == KindFloat && t.Width == 4 {
+		return formatFloat(v.Float(), 32, 1e6)
+	}
+	return v.String()
+}
+
 // FormatFloat formats f as PostgreSQL 15 does for float8: the shortest exact representation,
 // exponent form outside [1e-4, 1e15), and NaN / Infinity / -Infinity spelled out.
-func FormatFloat(f float64) string {
+func FormatFloat(f float64) string { return formatFloat(f, 64, 1e15) }
+
+// formatFloat formats f with the shortest digits exact at bitSize, in exponent form when its
+// magnitude is below 1e-4 or at least big (1e15 for float8, 1e6 for float4, after DBL_DIG and
+// FLT_DIG as PostgreSQL does).
+func formatFloat(f float64, bitSize int, big float64) string {
 	switch {
 	case math.IsNaN(f):
 		return "NaN"
@@ -109,16 +124,11 @@ func FormatFloat(f float64) string {
 		return "-Infinity"
 	}
 	abs := math.Abs(f)
-	if abs != 0 && (abs < 1e-4 || abs >= 1e15) {
-		s := strconv.FormatFloat(f, 'e', -1, 64)
+	if abs != 0 && (abs < 1e-4 || abs >= big) {
 		// Go writes e+06 style exponents with at least two digits, as PostgreSQL does.
-		return s
+		return strconv.FormatFloat(f, 'e', -1, bitSize)
 	}
-	s := strconv.FormatFloat(f, 'f', -1, 64)
-	if s == "-0" {
-		return "-0"
-	}
-	return s
+	return strconv.FormatFloat(f, 'f', -1, bitSize)
 }
 
 // Compare orders two non-NULL values of comparable kinds: -1, 0 or +1. Integers and floats

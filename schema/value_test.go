@@ -36,6 +36,14 @@ func TestString(t *testing.T) {
 	}
 }
 
+func TestFormatReal(t *testing.T) {
+	cases := map[float32]string{0.1: "0.1", 1234567: "1.234567e+06", 123456: "123456", 0.00001: "1e-05", 1.5: "1.5"}
+	for f, want := range cases {
+		assert.Equal(t, want, Float(float64(f)).Format(Real), "%v", f)
+		assert.Equal(t, Float(float64(f)).String(), Float(float64(f)).Format(Double))
+	}
+}
+
 func TestCompare(t *testing.T) {
 	cases := []struct {
 		name string

@@ -30,7 +30,7 @@ func printResult(w io.Writer, res *database.Result) {
 		cells[i] = make([]string, len(row))
 		for j, v := range row {
 			if !v.IsNull() {
-				cells[i][j] = v.String()
+				cells[i][j] = v.Format(res.Columns[j].Type)
 			}
 		}
 	}

@@ -141,12 +141,61 @@ func (sh *Shell) accept(buf *strings.Builder, line string, interactive bool) (st
 	// A first line that is a whole statement by itself runs without ';', so the README's
 	// examples work as typed.
 	if interactive && !strings.Contains(text, "\n") {
-		if _, err := parser.Parse(text); err == nil {
+		if stmts, err := parser.Parse(text); err == nil && len(stmts) == 1 && runsWithoutSemicolon(stmts[0]) {
 			buf.Reset()
 			return text, true
 		}
 	}
 	return "", false
+}
+
+// runsWithoutSemicolon says whether a statement typed on one line without ';' may run at once.
+// Two kinds wait for ';' because their next line likely completes them: an UPDATE or DELETE
+// without WHERE (running it would change every row before the WHERE arrives), and a SELECT
+// without FROM that names columns or * (its FROM is on the next line).
+func runsWithoutSemicolon(stmt parser.Stmt) bool {
+	switch s := stmt.(type) {
+	case *parser.UpdateStmt:
+		return s.Where != nil
+	case *parser.DeleteStmt:
+		return s.Where != nil
+	case *parser.SelectStmt:
+		if s.From != nil {
+			return true
+		}
+		for _, item := range s.Columns {
+			if item.Star || mentionsColumn(item.Expr) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// mentionsColumn reports whether an expression refers to a column (in the common shapes; a
+// heuristic is enough here, the cost of a miss is only waiting for ';').
+func mentionsColumn(e parser.Expr) bool {
+	switch x := e.(type) {
+	case nil:
+		return false
+	case *parser.ColumnRef:
+		return true
+	case *parser.BinaryExpr:
+		return mentionsColumn(x.L) || mentionsColumn(x.R)
+	case *parser.UnaryExpr:
+		return mentionsColumn(x.X)
+	case *parser.ParenExpr:
+		return mentionsColumn(x.X)
+	case *parser.FuncCall:
+		for _, a := range x.Args {
+			if mentionsColumn(a) {
+				return true
+			}
+		}
+	case *parser.CastExpr:
+		return mentionsColumn(x.X)
+	}
+	return false
 }
 
 // run executes SQL text or one meta-command, printing results and errors to the shell's output.

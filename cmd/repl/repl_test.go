@@ -104,3 +104,29 @@ func TestAccept(t *testing.T) {
 	assert.True(t, run)
 	assert.Equal(t, "SELECT 'a;\nb';", text)
 }
+
+func TestOneLineWithoutSemicolon(t *testing.T) {
+	sh, _, _ := newShell(t)
+	cases := []struct {
+		line string
+		run  bool
+	}{
+		{"SELECT 1", true},
+		{"SELECT * FROM t", true},
+		{"INSERT INTO t VALUES (1)", true},
+		{"UPDATE t SET a = 1 WHERE id = 2", true},
+		{"DELETE FROM t WHERE id = 2", true},
+		{"UPDATE t SET a = 1", false}, // its WHERE may be on the next line
+		{"DELETE FROM t", false},
+		{"SELECT *", false}, // its FROM may be on the next line
+		{"SELECT a, b + 1", false},
+		{"SELECT a FROM", false}, // does not parse
+	}
+	for _, c := range cases {
+		t.Run(c.line, func(t *testing.T) {
+			var buf strings.Builder
+			_, run := sh.accept(&buf, c.line, true)
+			assert.Equal(t, c.run, run)
+		})
+	}
+}

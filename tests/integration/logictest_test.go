@@ -123,6 +123,7 @@ type config struct {
 
 var configs = []config{
 	{name: "default"},
+	{name: "no-index-scans", opts: database.Options{NoIndexScans: true, NoSync: true}},
 	{name: "snapshot-every-event", opts: database.Options{SnapshotEvery: 1, NoSync: true}},
 	{name: "restart-every-statement", opts: database.Options{NoSync: true}, restartEachStmt: true},
 }
@@ -197,7 +198,7 @@ func runScript(t *testing.T, path string, cfg config) {
 			require.NotEmpty(t, results, where)
 			res := results[len(results)-1]
 			require.Len(t, res.Columns, len(rec.types), "%s: column count", where)
-			got := formatRows(res.Rows)
+			got := formatRows(res)
 			want := append([]string(nil), rec.expected...)
 			if rec.rowsort {
 				sort.Strings(got)
@@ -211,9 +212,9 @@ func runScript(t *testing.T, path string, cfg config) {
 	}
 }
 
-func formatRows(rows []schema.Row) []string {
-	out := make([]string, len(rows))
-	for i, r := range rows {
+func formatRows(res *database.Result) []string {
+	out := make([]string, len(res.Rows))
+	for i, r := range res.Rows {
 		vals := make([]string, len(r))
 		for j, v := range r {
 			switch {
@@ -222,7 +223,7 @@ func formatRows(rows []schema.Row) []string {
 			case v.Kind() == schema.KindText && v.Text() == "":
 				vals[j] = "(empty)"
 			default:
-				vals[j] = strings.Join(strings.Fields(v.String()), " ")
+				vals[j] = strings.Join(strings.Fields(v.Format(res.Columns[j].Type)), " ")
 			}
 		}
 		out[i] = strings.Join(vals, " ")
