@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/eventsql/eventsql/eventlog"
 	"github.com/eventsql/eventsql/executor"
@@ -77,7 +78,13 @@ func Open(dir string, opts *Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	lg, err := eventlog.Open(filepath.Join(dir, "log"), &eventlog.Options{NoSync: opts.NoSync, Logger: logger})
+	lg, err := eventlog.Open(filepath.Join(dir, "log"), &eventlog.Options{
+		NoSync: opts.NoSync,
+		Logger: logger,
+		// Commit times have microsecond precision, like SQL timestamps, so a time printed by
+		// \log names exactly that commit when given back to AS OF TIMESTAMP.
+		Now: func() time.Time { return time.Now().Truncate(time.Microsecond) },
+	})
 	if err != nil {
 		lock.Close()
 		return nil, fmt.Errorf("database: open log in %s: %w", dir, err)

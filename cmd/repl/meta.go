@@ -143,7 +143,7 @@ func (sh *Shell) printEvents(evs []database.EventInfo) {
 	for i, e := range evs {
 		cells[i] = []string{
 			strconv.FormatUint(e.Seq, 10),
-			e.Time.Format("2006-01-02 15:04:05.000"),
+			e.Time.Format("2006-01-02 15:04:05.000000"),
 			strconv.FormatUint(e.TxID, 10),
 			e.Type,
 			e.Describe(),

@@ -227,7 +227,12 @@ func (sh *Shell) run(text string) error {
 func printError(w io.Writer, err error) {
 	var se *schema.Error
 	if errors.As(err, &se) {
-		fmt.Fprintf(w, "ERROR:  %s (SQLSTATE %s)\n", se.Message, se.Code)
+		// A DETAIL (or HINT) line follows the message, as psql shows it; the code ends the first.
+		first, rest, _ := strings.Cut(se.Message, "\n")
+		fmt.Fprintf(w, "ERROR:  %s (SQLSTATE %s)\n", first, se.Code)
+		if rest != "" {
+			fmt.Fprintln(w, rest)
+		}
 		return
 	}
 	fmt.Fprintf(w, "ERROR:  %v\n", err)
