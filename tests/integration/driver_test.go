@@ -81,6 +81,10 @@ func TestDriver(t *testing.T) {
 	assert.Equal(t, "uno", body)
 	require.NoError(t, tx.Commit())
 
+	// AS OF with a bound seq: the row as the first insert left it.
+	require.NoError(t, db.QueryRow("SELECT body FROM notes AS OF SEQ $1 WHERE id = $2", 2, 1).Scan(&body))
+	assert.Equal(t, "one", body)
+
 	// Errors carry SQLSTATE codes through database/sql.
 	_, err = db.Exec("INSERT INTO notes (id) VALUES (1)")
 	var se *schema.Error
