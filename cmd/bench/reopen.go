@@ -48,7 +48,7 @@ func (b *bench) w10(ctx context.Context) error {
 	}
 	m := &measure{ops: int64(opens.n), hist: opens} // no elapsed: ops/s means nothing here
 	b.record("W10", caseNames["W10"], 1, m, nil,
-		fmt.Sprintf("%d reopens; the first close took %s, later ones p50 %s", opens.n, fmtDur(firstClose),
+		fmt.Sprintf("%d reopen%s; the first close took %s, later ones p50 %s", opens.n, plural(int(opens.n)), fmtDur(firstClose),
 			fmtDur(closes.percentile(0.5))))
 	return nil
 }

@@ -151,8 +151,16 @@ func (r *report) writeTable(w io.Writer) {
 		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
 	}
 	tw.Flush()
-
 	fmt.Fprintln(w)
+	r.writeNotes(w, keys)
+	for _, f := range foot {
+		fmt.Fprintln(w, f)
+	}
+}
+
+// writeNotes prints what the table cannot hold: the legend, each row's note, the memory and
+// disk figures.
+func (r *report) writeNotes(w io.Writer, keys [][2]string) {
 	fmt.Fprintln(w, "ratio = eventsql / SQLite: ops/s ratio > 1 means eventsql does more; p50 ratio > 1 means it is slower.")
 	fmt.Fprintln(w, "W3 ops/s is rows/s and its p50/p99 are per 10,000-row transaction; W10's are the time to first answer.")
 	for _, key := range keys {
@@ -185,9 +193,6 @@ func (r *report) writeTable(w io.Writer) {
 			}
 		}
 		fmt.Fprintf(w, "disk after the load: %s (raw data %s)\n", strings.Join(parts, ", "), mib(float64(r.RawBytes)))
-	}
-	for _, f := range foot {
-		fmt.Fprintln(w, f)
 	}
 }
 
