@@ -40,6 +40,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	command := fs.String("c", "", "run one `command` (SQL or a meta-command) and exit")
 	webMode := fs.Bool("web", false, "serve the HTTP API instead of the REPL")
 	addr := fs.String("addr", "127.0.0.1:8080", "HTTP listen `address` for --web")
+	durability := fs.String("durability", "always", "when COMMIT returns: `always` (after fdatasync), interval[=10ms] (a crash may lose that much), off (tests only)")
+	snapshotEvery := fs.Uint64("snapshot-every", 0, "write a snapshot every `N` events (0: the default, 10000)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -47,11 +49,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "eventsql: unexpected argument %q (use -c \"SQL\" to run a command)\n", fs.Arg(0))
 		return 2
 	}
+	mode, interval, err := eventlog.ParseDurability(*durability)
+	if err != nil {
+		fmt.Fprintf(stderr, "eventsql: --durability: %v\n", err)
+		return 2
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if *webMode {
 		logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
-	db, err := database.Open(*dataDir, &database.Options{Logger: logger})
+	db, err := database.Open(*dataDir, &database.Options{
+		Logger: logger, Durability: mode, SyncInterval: interval, SnapshotEvery: *snapshotEvery,
+	})
 	if err != nil {
 		fmt.Fprintf(stderr, "eventsql: %v\n", err)
 		return 1
@@ -103,7 +112,7 @@ func verify(args []string, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
-	fmt.Fprintf(stdout, "verify: ok: %d events, %d bytes checked; head seq %d, hash %x\n",
+	fmt.Fprintf(stdout, "verify: ok: %d events, %d bytes checked; head seq %d, hash %s\n",
 		rep.Records, rep.Bytes, rep.HeadSeq, rep.HeadHash)
 	return 0
 }

@@ -17,8 +17,13 @@ import (
 
 // Options configure a DB. A nil *Options means the defaults.
 type Options struct {
-	// NoSync skips fdatasync on commit. A crash can then lose acknowledged commits: for tests
-	// and bulk experiments only.
+	// Durability says when COMMIT returns: eventlog.DurabilityAlways (the default: after
+	// fdatasync), DurabilityInterval (after the write; fsync at most every SyncInterval, so a
+	// crash may lose the last interval of acknowledged commits) or DurabilityOff (never
+	// fsync: tests only). See eventlog.ParseDurability for the text forms the flags accept.
+	Durability   eventlog.Durability
+	SyncInterval time.Duration
+	// NoSync is DurabilityOff, kept as a short form for tests.
 	NoSync bool
 	// SnapshotEvery is how many events pass between automatic snapshots (0: the storage
 	// default). NoSnapshots turns automatic and on-close snapshots off.
@@ -53,8 +58,12 @@ type DB struct {
 	logger *slog.Logger
 	opts   Options
 
-	// commitMu serializes the commit path: conflict check, append, publish. Readers never take it.
+	// commitMu serializes the first half of the commit path: conflict check, submitting the
+	// events to the log, staging the next state. Readers never take it; committers release it
+	// before waiting for the disk (see stage and finish).
 	commitMu sync.Mutex
+	// inflight counts commits submitted but not yet published, so Close can wait for them.
+	inflight sync.WaitGroup
 
 	mu     sync.Mutex
 	closed bool
@@ -79,8 +88,11 @@ func Open(dir string, opts *Options) (*DB, error) {
 		return nil, err
 	}
 	lg, err := eventlog.Open(filepath.Join(dir, "log"), &eventlog.Options{
-		NoSync: opts.NoSync,
-		Logger: logger,
+		Durability:   opts.Durability,
+		SyncInterval: opts.SyncInterval,
+		NoSync:       opts.NoSync,
+		Logger:       logger,
+		Keys:         eventlog.EventKeys, // per-table and per-row indexes for \history
 		// Commit times have microsecond precision, like SQL timestamps, so a time printed by
 		// \log names exactly that commit when given back to AS OF TIMESTAMP.
 		Now: func() time.Time { return time.Now().Truncate(time.Microsecond) },
@@ -116,6 +128,21 @@ func lockDir(dir string) (*os.File, error) {
 	return f, nil
 }
 
+// Durability describes when COMMIT returns: "always", "interval 10ms" or "off".
+func (db *DB) Durability() string { return db.log.Durability() }
+
+// SetDurability changes when COMMIT returns, from the next commit on; text is "always",
+// "interval", "interval 5ms" (or "interval=5ms") or "off". Switching to "always" also syncs
+// what earlier commits left unsynced.
+func (db *DB) SetDurability(text string) error {
+	mode, interval, err := eventlog.ParseDurability(text)
+	if err != nil {
+		return err
+	}
+	db.log.SetDurability(mode, interval)
+	return nil
+}
+
 // Dir returns the data directory.
 func (db *DB) Dir() string { return db.dir }
 
@@ -136,9 +163,11 @@ func (db *DB) Close() error {
 	db.closed = true
 	db.mu.Unlock()
 
-	// Wait for an in-flight commit to finish before the log goes away.
+	// No commit can start now (they check closed under commitMu); let the submitted ones
+	// become durable and visible before the final snapshot and before the log goes away.
 	db.commitMu.Lock()
 	defer db.commitMu.Unlock()
+	db.inflight.Wait()
 	err := db.store.Close()
 	if lerr := db.log.Close(); err == nil {
 		err = lerr

@@ -120,8 +120,18 @@ func (db *DB) scanEvents(from, to uint64, fn func(EventInfo) error) error {
 	if from == 0 {
 		from = 1
 	}
+	return db.log.Scan(from, to, db.describer(fn))
+}
+
+// scanTableEvents decodes every event of one table, through the log's per-table index.
+func (db *DB) scanTableEvents(tableID uint64, fn func(EventInfo) error) error {
+	return db.log.ScanKey(eventlog.TableKey(tableID), db.describer(fn))
+}
+
+// describer wraps fn into a record visitor that decodes each record into an EventInfo.
+func (db *DB) describer(fn func(EventInfo) error) func(eventlog.Record) error {
 	cat := db.store.Current().Catalog()
-	return db.log.Scan(from, to, func(r eventlog.Record) error {
+	return func(r eventlog.Record) error {
 		ev, err := eventlog.Decode(r.Type, r.Payload)
 		if err != nil {
 			return fmt.Errorf("database: decode event %d: %w", r.Seq, err)
@@ -142,7 +152,7 @@ func (db *DB) scanEvents(from, to uint64, fn func(EventInfo) error) error {
 			info.Table = tc.Table.Name
 		}
 		return fn(info)
-	})
+	}
 }
 
 // eventTable returns the table an event concerns and, for row events, the row id.
@@ -180,10 +190,11 @@ func (db *DB) History(table, key string) ([]EventInfo, error) {
 	want := splitKey(key)
 	rows := map[uint64]bool{}
 	cat := db.store.Current().Catalog()
-	// Pass 1: the row ids whose images ever had the key.
-	err := db.scanEvents(1, 0, func(e EventInfo) error {
+	// Only this table's events are read, through the log's per-table index. Pass 1 finds the
+	// row ids whose images ever had the key; pass 2 collects those rows' events.
+	err := db.scanTableEvents(def.ID, func(e EventInfo) error {
 		id, rowID, _ := eventTable(e.Event)
-		if id != def.ID || rowID == 0 {
+		if rowID == 0 {
 			return nil
 		}
 		ver, ok := cat.ByIDAt(id, e.Seq)
@@ -201,8 +212,8 @@ func (db *DB) History(table, key string) ([]EventInfo, error) {
 		return nil, err
 	}
 	var out []EventInfo
-	err = db.scanEvents(1, 0, func(e EventInfo) error {
-		if id, rowID, _ := eventTable(e.Event); id == def.ID && rows[rowID] {
+	err = db.scanTableEvents(def.ID, func(e EventInfo) error {
+		if _, rowID, _ := eventTable(e.Event); rows[rowID] {
 			out = append(out, e)
 		}
 		return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/eventsql/eventsql/eventlog"
 	"github.com/eventsql/eventsql/executor"
 	"github.com/eventsql/eventsql/parser"
 	"github.com/eventsql/eventsql/schema"
@@ -110,23 +111,30 @@ func (s *Session) commit() (*Result, error) {
 }
 
 // autocommit runs one statement as its own transaction. Statements that may write hold the
-// commit lock from start to finish, so they read the latest state and can never conflict;
-// reads run on the current snapshot without any lock.
+// commit lock while they execute, reading the latest prepared state, so they can never
+// conflict; they release it before waiting for the disk, so concurrent committers share one
+// fsync (group commit). Reads run on the current snapshot without any lock.
 func (db *DB) autocommit(ctx context.Context, stmt parser.Stmt, args []schema.Value) (*Result, error) {
 	if readOnly(stmt) {
 		return executor.Execute(ctx, db.env(db.store.Begin()), stmt, args)
 	}
 	db.commitMu.Lock()
-	defer db.commitMu.Unlock()
 	if db.isClosed() {
+		db.commitMu.Unlock()
 		return nil, ErrClosed
 	}
-	tx := db.store.Begin()
+	tx := db.store.BeginLatest()
 	res, err := executor.Execute(ctx, db.env(tx), stmt, args)
+	if err != nil {
+		db.commitMu.Unlock()
+		return nil, err
+	}
+	c, err := db.stage(tx)
+	db.commitMu.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	if err := db.commitLocked(tx); err != nil {
+	if err := db.finish(c); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -145,31 +153,77 @@ func readOnly(stmt parser.Stmt) bool {
 // commit runs the write path for a finished transaction.
 func (db *DB) commit(tx *storage.Tx) error {
 	db.commitMu.Lock()
-	defer db.commitMu.Unlock()
 	if db.isClosed() {
+		db.commitMu.Unlock()
 		return ErrClosed
 	}
-	return db.commitLocked(tx)
-}
-
-// commitLocked is the write path; the caller holds commitMu. The order is the design: check
-// the transaction against the latest committed state and build the next state privately,
-// append the events durably, and only then publish the next state to readers. A failure at
-// any step leaves both the log and the visible state untouched.
-func (db *DB) commitLocked(tx *storage.Tx) error {
-	if tx.Empty() {
-		return nil
-	}
-	next, err := db.store.Prepare(tx)
+	c, err := db.stage(tx)
+	db.commitMu.Unlock()
 	if err != nil {
 		return err
 	}
-	res, err := db.log.Append(encodeEvents(tx))
-	if err != nil {
-		return &schema.Error{Code: schema.CodeInternal, Message: "could not write to the event log: " + err.Error(), Err: err}
+	return db.finish(c)
+}
+
+// staged is a commit whose events are submitted to the log but not yet known to be durable.
+type staged struct {
+	pending *eventlog.Pending
+	next    *storage.State
+}
+
+// stage is the first half of the write path; the caller holds commitMu. It checks the
+// transaction against the latest prepared state and builds the next state privately, then
+// submits the events to the log (which assigns their seqs at once) and stages the next state
+// for the commits behind it. Nothing is visible to readers yet. A failure leaves the log and
+// every state untouched. An empty transaction stages nothing (nil, nil).
+func (db *DB) stage(tx *storage.Tx) (*staged, error) {
+	if tx.Empty() {
+		return nil, nil
 	}
-	db.store.Publish(next, res)
+	next, err := db.store.Prepare(tx)
+	if err != nil {
+		return nil, err
+	}
+	if want := db.log.NextSeq(); next.Seq() != want+uint64(len(tx.Events()))-1 {
+		// The state and the log disagree about where this commit goes: refuse rather than
+		// publish a state the log does not describe.
+		return nil, schema.Errorf(schema.CodeInternal, "internal error: prepared state ends at seq %d, the log's next seq is %d",
+			next.Seq(), want)
+	}
+	p, err := db.log.Submit(encodeEvents(tx))
+	if err != nil {
+		return nil, logError(err, false)
+	}
+	db.store.Stage(next, p.Result())
+	db.inflight.Add(1)
+	return &staged{pending: p, next: next}, nil
+}
+
+// finish is the second half, run without the lock so that concurrent commits share the log's
+// write and fdatasync: wait until the events are durable, and only then publish the state. If
+// the log fails, nothing is published, the staged states are dropped, and the error says so.
+func (db *DB) finish(c *staged) error {
+	if c == nil {
+		return nil
+	}
+	defer db.inflight.Done()
+	if _, err := c.pending.Wait(); err != nil {
+		db.store.Abort()
+		return logError(err, true)
+	}
+	db.store.Publish(c.next)
 	return nil
+}
+
+// logError reports a failure of the event log as an SQL error. A batch refused at Submit was
+// never written; one that failed while being written or synced is in doubt: it may be on disk
+// and reappear after a restart, exactly as after a crash, so the message does not claim either.
+func logError(err error, inDoubt bool) error {
+	msg := "could not write to the event log; the transaction was not committed: "
+	if inDoubt {
+		msg = "the event log failed while writing this commit; its outcome is unknown and the database is read-only until restarted: "
+	}
+	return &schema.Error{Code: schema.CodeIOError, Message: msg + err.Error(), Err: err}
 }
 
 // syntaxError turns a parser error into an SQL error with SQLSTATE 42601 and its position.

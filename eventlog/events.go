@@ -3,6 +3,7 @@ package eventlog
 import (
 	"encoding/binary"
 	"fmt"
+	"strconv"
 
 	"github.com/eventsql/eventsql/schema"
 )
@@ -211,4 +212,45 @@ func (d *decoder) tableAltered() TableAltered {
 	e.NewName = d.string("new name")
 	e.Fill = d.value("fill value")
 	return e
+}
+
+// EventKeys is the Options.Keys function for eventsql's events: every table event belongs to
+// "t/<tableID>" (TableKey), and a row event also to "r/<tableID>/<rowID>" (RowKey). It decodes
+// only the ids at the front of the payload, and allocates the two keys as one string. A payload
+// it cannot read belongs to no key.
+func EventKeys(t Type, payload []byte) []string {
+	if len(payload) == 0 || payload[0] != payloadVersion {
+		return nil
+	}
+	tableID, n := binary.Uvarint(payload[1:]) // every event starts with its table's id
+	if n <= 0 {
+		return nil
+	}
+	var buf [48]byte
+	k := strconv.AppendUint(append(buf[:0], "t/"...), tableID, 10)
+	switch t {
+	case TypeTableCreated, TypeTableDropped, TypeTableAltered, TypeIndexCreated, TypeIndexDropped:
+		return []string{string(k)}
+	case TypeRowInserted, TypeRowUpdated, TypeRowDeleted:
+		rowID, m := binary.Uvarint(payload[1+n:])
+		if m <= 0 {
+			return nil
+		}
+		split := len(k)
+		k = strconv.AppendUint(append(k, "r/"...), tableID, 10)
+		k = strconv.AppendUint(append(k, '/'), rowID, 10)
+		s := string(k)
+		return []string{s[:split], s[split:]}
+	}
+	return nil
+}
+
+// TableKey is the EventKeys key of every event of a table: ScanKey(TableKey(id), fn) visits
+// the table's history.
+func TableKey(tableID uint64) string { return "t/" + strconv.FormatUint(tableID, 10) }
+
+// RowKey is the EventKeys key of the events of one row: ScanKey(RowKey(t, r), fn) visits the
+// row's history (insert, updates, delete).
+func RowKey(tableID, rowID uint64) string {
+	return "r/" + strconv.FormatUint(tableID, 10) + "/" + strconv.FormatUint(rowID, 10)
 }

@@ -2,9 +2,11 @@
 
 package eventlog
 
-import "os"
+import "io"
+
+type noLock struct{}
+
+func (noLock) Close() error { return nil }
 
 // lockDir does nothing where flock is unavailable: the caller must not open one directory twice.
-func lockDir(dir string) (*os.File, error) { return nil, nil }
-
-func unlockDir(f *os.File) {}
+func lockDir(dir string) (io.Closer, error) { return noLock{}, nil }

@@ -4,6 +4,7 @@ package eventlog
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -11,8 +12,8 @@ import (
 
 // lockDir takes an exclusive advisory lock on dir/LOCK, so that two Logs — in one process or
 // two — never append to the same directory. The kernel drops the lock when the process dies,
-// so a crash never leaves a stale lock behind.
-func lockDir(dir string) (*os.File, error) {
+// so a crash never leaves a stale lock behind. Closing the returned file releases it.
+func lockDir(dir string) (io.Closer, error) {
 	f, err := os.OpenFile(filepath.Join(dir, "LOCK"), os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("eventlog: %w", err)
@@ -25,11 +26,4 @@ func lockDir(dir string) (*os.File, error) {
 		return nil, fmt.Errorf("eventlog: lock %s: %w", dir, err)
 	}
 	return f, nil
-}
-
-// unlockDir releases a lock taken by lockDir; closing the file drops the flock.
-func unlockDir(f *os.File) {
-	if f != nil {
-		f.Close()
-	}
 }

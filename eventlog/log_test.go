@@ -26,7 +26,11 @@ func openLog(t testing.TB, dir string, opts *Options) *Log {
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		require.NoError(t, l.Close())
-		rep, err := VerifyDir(dir)
+		fsys := opts.fs
+		if fsys == nil {
+			fsys = osFS{}
+		}
+		rep, err := verifyDir(fsys, dir)
 		require.NoError(t, err)
 		assert.Zero(t, rep.TailBytes)
 	})
@@ -190,31 +194,6 @@ func TestTimeIsMonotonic(t *testing.T) {
 	assert.Equal(t, []int64{500, 500, 500, 900, 900}, got)
 }
 
-func TestStickyWriteError(t *testing.T) {
-	l := openLog(t, t.TempDir(), nil)
-	appendBatches(t, l, 2)
-	// Pull the file out from under the writer: the next write fails.
-	l.mu.Lock()
-	good := l.f
-	bad, err := os.Open(good.Name()) // read-only: writes fail with EBADF
-	require.NoError(t, err)
-	l.f = bad
-	l.mu.Unlock()
-
-	_, err = l.Append([]Entry{{Type: 1, Payload: []byte("x")}})
-	require.ErrorIs(t, err, ErrWriteFailed)
-	_, err = l.Append([]Entry{{Type: 1, Payload: []byte("y")}})
-	require.ErrorIs(t, err, ErrWriteFailed, "the failure sticks")
-	seq, _ := l.Head()
-	assert.Equal(t, uint64(2), seq)
-	checkRecords(t, scanAll(t, l), 2) // reads keep working
-
-	l.mu.Lock()
-	l.f, l.err = good, nil // restore so cleanup closes the real file
-	l.mu.Unlock()
-	require.NoError(t, bad.Close())
-}
-
 func TestLocked(t *testing.T) {
 	dir := t.TempDir()
 	openLog(t, dir, nil)
@@ -231,7 +210,7 @@ func TestRotation(t *testing.T) {
 	}
 	appendBatches(t, l, sizes...)
 	seq, _ := l.Head()
-	segs, err := listSegments(dir)
+	segs, err := listSegments(osFS{}, dir)
 	require.NoError(t, err)
 	require.Greater(t, len(segs), 5)
 	for i, s := range segs[1:] {

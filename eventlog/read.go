@@ -9,54 +9,80 @@ import (
 )
 
 // view is what a reader sees of the log: the segments, the sparse index and the committed head
-// at one moment. Readers never go past view.head, so bytes the writer is adding after it —
-// even a half-written record — are never looked at.
+// at one moment. Readers never go past view.head (in the last segment, never past headOff), so
+// bytes the writer is adding after it — even a half-written record — are never looked at.
 type view struct {
-	segs  []segment
-	marks []mark
-	head  head
+	fs      fileSystem
+	segs    []segment
+	marks   []mark
+	head    head
+	headOff int64
 }
 
 func (l *Log) view() (view, error) {
 	l.rmu.RLock()
 	defer l.rmu.RUnlock()
+	return l.viewLocked()
+}
+
+// viewLocked is view for a caller holding rmu.
+func (l *Log) viewLocked() (view, error) {
 	if l.closed {
 		return view{}, ErrClosed
 	}
 	// Full slice expressions: the writer may append to the shared backing arrays, but only
 	// beyond these lengths.
-	return view{segs: l.segs[:len(l.segs):len(l.segs)], marks: l.marks[:len(l.marks):len(l.marks)], head: l.head}, nil
+	return view{fs: l.opts.fs, segs: l.segs[:len(l.segs):len(l.segs)],
+		marks: l.marks[:len(l.marks):len(l.marks)], head: l.head, headOff: l.headOff}, nil
 }
 
 // Scan calls fn for each committed record with from <= seq <= to, in order. to == 0, or a to
 // beyond the head, means the head at the time of the call; records appended during the scan
 // are not visited. fn may keep the Record (its Payload is a fresh copy). An error from fn stops
 // the scan and is returned as is; a damaged record gives a *CorruptionError. Scan does not
-// block Append: it reads through its own file handles and starts at the nearest index mark at
-// or before from instead of decoding the log from the beginning. Each record's checksum and
-// seq are checked; the hash chain is left to Open and Verify.
+// block the writer: it reads through its own file handles, starting with one seek to the index
+// mark at or before from. Each record's checksum and seq are checked; the hash chain is left to
+// Open and Verify.
 func (l *Log) Scan(from, to uint64, fn func(Record) error) error {
 	v, err := l.view()
 	if err != nil {
 		return err
 	}
-	// Payloads are copied into shared slabs: one allocation per 64 KiB instead of per record.
-	// Each payload has its own region (capped, so appending to it cannot clobber a neighbour);
-	// a slab stays alive while any payload in it does.
-	var slab []byte
+	var slab payloadSlab
 	return v.scan(from, to, func(r *Record) error {
-		n := len(r.Payload)
-		switch {
-		case n == 0:
-			r.Payload = nil
-			return fn(*r)
-		case n > len(slab):
-			slab = make([]byte, max(n, 64<<10))
-		}
-		r.Payload = slab[:copy(slab, r.Payload):n]
-		slab = slab[n:]
+		r.Payload = slab.copy(r.Payload)
 		return fn(*r)
 	})
+}
+
+// payloadSlab copies payloads into shared 64 KiB slabs: one allocation per slab instead of one
+// per record. Each payload has its own capped region, so appending to it cannot clobber a
+// neighbour; a slab stays alive while any payload in it does.
+type payloadSlab []byte
+
+func (s *payloadSlab) copy(p []byte) []byte {
+	n := len(p)
+	switch {
+	case n == 0:
+		return nil
+	case n > len(*s):
+		*s = make([]byte, max(n, 64<<10))
+	}
+	out := (*s)[:copy(*s, p):n]
+	*s = (*s)[n:]
+	return out
+}
+
+// ScanBorrowed is Scan for callers that use each record at once and keep nothing of it, such
+// as a replay that decodes each payload (Decode copies what it keeps): r and r.Payload are the
+// reader's own buffers, valid only until fn returns, which spares copying every payload.
+// Everything else is as for Scan.
+func (l *Log) ScanBorrowed(from, to uint64, fn func(r *Record) error) error {
+	v, err := l.view()
+	if err != nil {
+		return err
+	}
+	return v.scan(from, to, fn)
 }
 
 // scan is Scan over a view, without copying payloads: r.Payload is valid only during fn.
@@ -68,60 +94,113 @@ func (v *view) scan(from, to uint64, fn func(r *Record) error) error {
 	if from > to {
 		return nil
 	}
-	// The last mark at or before from; marks[0] is seq 1, so there is one.
-	m := v.marks[sort.Search(len(v.marks), func(i int) bool { return v.marks[i].seq > from })-1]
-	next := m.seq
-	for seg, off := m.seg, m.off; seg < len(v.segs); seg, off = seg+1, 0 {
-		done, err := v.scanSegment(v.segs[seg], off, &next, from, to, fn)
-		if err != nil || done {
-			return err
-		}
-	}
-	last := v.segs[len(v.segs)-1]
-	return &CorruptionError{File: last.path, Seq: next, Reason: fmt.Sprintf("log ends before its head, seq %d", to)}
+	c := cursor{v: v}
+	defer c.close()
+	return c.scan(from, to, fn)
 }
 
-// scanSegment reads seg from offset off, where the record with seq *next starts. It reports done
-// once seq to was visited or fn failed.
-func (v *view) scanSegment(seg segment, off int64, next *uint64, from, to uint64, fn func(*Record) error) (bool, error) {
-	f, err := os.Open(seg.path)
-	if err != nil {
-		return false, fmt.Errorf("eventlog: %w", err)
+// cursor reads records of a view in seq order, seeking through the marks when that is shorter
+// than reading on.
+type cursor struct {
+	v    *view
+	seg  int // index of the segment f is, when fr != nil
+	f    file
+	fr   *frameReader
+	next uint64 // seq of the record fr returns next
+	r    Record // the record read returns; reused, so reading allocates nothing
+}
+
+// scan calls fn for the records from..to (committed: to <= v.head.seq).
+func (c *cursor) scan(from, to uint64, fn func(*Record) error) error {
+	if err := c.seek(from); err != nil {
+		return err
 	}
-	defer f.Close()
-	if _, err := f.Seek(off, io.SeekStart); err != nil {
-		return false, fmt.Errorf("eventlog: %w", err)
-	}
-	fr := newFrameReader(f, off)
-	var r Record // outside the loop: fn gets its address, so it lives on the heap; allocate once
-	for {
-		at := fr.off
-		rec, err := fr.next()
-		switch {
-		case err == nil:
-		case err == io.EOF:
-			return false, nil
-		case isFraming(err):
-			return false, &CorruptionError{File: seg.path, Offset: at, Seq: *next, Reason: err.Error()}
-		case err != nil:
-			return false, fmt.Errorf("eventlog: read %s: %w", seg.path, err)
-		}
-		r, err = parseRecord(rec)
-		if err == nil && r.Seq != *next {
-			err = fmt.Errorf("sequence gap: expected seq %d, found %d", *next, r.Seq)
-		}
+	for c.next <= to {
+		r, err := c.read()
 		if err != nil {
-			return false, &CorruptionError{File: seg.path, Offset: at, Seq: *next, Reason: err.Error()}
+			return err
 		}
-		*next++
 		if r.Seq >= from {
-			if err := fn(&r); err != nil {
-				return true, err
+			if err := fn(r); err != nil {
+				return err
 			}
 		}
-		if r.Seq == to {
-			return true, nil
+	}
+	return nil
+}
+
+// seek positions the cursor at or before seq: where it is, if seq is ahead in the same stretch
+// between two marks, else at the last mark at or before seq (marks[0] is seq 1, so there is one).
+func (c *cursor) seek(seq uint64) error {
+	marks := c.v.marks
+	m := marks[sort.Search(len(marks), func(i int) bool { return marks[i].seq > seq })-1]
+	if c.fr != nil && c.seg == m.seg && c.next >= m.seq && c.next <= seq {
+		return nil
+	}
+	return c.open(m.seg, m.off, m.seq)
+}
+
+// open starts reading segment seg at offset off, where the record with seq starts.
+func (c *cursor) open(seg int, off int64, seq uint64) error {
+	c.close()
+	s := c.v.segs[seg]
+	f, err := c.v.fs.OpenFile(s.path, os.O_RDONLY, 0)
+	if err != nil {
+		return fmt.Errorf("eventlog: %w", err)
+	}
+	end := c.v.headOff
+	if seg < len(c.v.segs)-1 {
+		if end, err = f.Size(); err != nil {
+			f.Close()
+			return fmt.Errorf("eventlog: %w", err)
 		}
+	}
+	c.seg, c.f, c.fr, c.next = seg, f, newFrameReader(f, off, end), seq
+	return nil
+}
+
+func (c *cursor) close() {
+	if c.fr != nil {
+		c.fr.release()
+		c.f.Close()
+		c.fr, c.f = nil, nil
+	}
+}
+
+// read returns the record with seq c.next, moving on to the next segment at the end of one. The
+// record and its payload are valid until the next call.
+func (c *cursor) read() (*Record, error) {
+	for {
+		at := c.fr.off
+		rec, err := c.fr.next()
+		if err == nil {
+			if c.r, err = parseRecord(rec); err == nil && c.r.Seq == c.next {
+				c.next++
+				return &c.r, nil
+			}
+			if err == nil {
+				err = fmt.Errorf("sequence gap: expected seq %d, found %d", c.next, c.r.Seq)
+			}
+			return nil, &CorruptionError{File: c.v.segs[c.seg].path, Offset: at, Seq: c.next, Reason: err.Error()}
+		}
+		path := c.v.segs[c.seg].path
+		switch {
+		case err == io.EOF && c.seg+1 < len(c.v.segs):
+			if next := c.v.segs[c.seg+1]; next.first != c.next {
+				return nil, &CorruptionError{File: next.path, Seq: c.next,
+					Reason: fmt.Sprintf("segment name says it starts at seq %d", next.first)}
+			}
+			if err := c.open(c.seg+1, 0, c.next); err != nil {
+				return nil, err
+			}
+			continue
+		case err == io.EOF:
+			return nil, &CorruptionError{File: path, Offset: at, Seq: c.next,
+				Reason: fmt.Sprintf("log ends before its head, seq %d", c.v.head.seq)}
+		case isFraming(err):
+			return nil, &CorruptionError{File: path, Offset: at, Seq: c.next, Reason: err.Error()}
+		}
+		return nil, fmt.Errorf("eventlog: read %s: %w", path, err)
 	}
 }
 

@@ -178,21 +178,30 @@ func BenchmarkReplay(b *testing.B) {
 		}
 	}
 	for _, decode := range []bool{false, true} {
-		b.Run(fmt.Sprintf("decode=%v", decode), func(b *testing.B) {
-			b.SetBytes(int64(n * (minRecordSize + len(e.Payload))))
-			for b.Loop() {
-				err := l.Scan(0, 0, func(r Record) error {
+		for _, borrowed := range []bool{false, true} {
+			b.Run(fmt.Sprintf("decode=%v/borrowed=%v", decode, borrowed), func(b *testing.B) {
+				b.SetBytes(int64(n * (minRecordSize + len(e.Payload))))
+				b.ReportAllocs()
+				fn := func(r *Record) error {
 					if decode {
 						_, err := Decode(r.Type, r.Payload)
 						return err
 					}
 					return nil
-				})
-				if err != nil {
-					b.Fatal(err)
 				}
-			}
-			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
-		})
+				for b.Loop() {
+					var err error
+					if borrowed {
+						err = l.ScanBorrowed(0, 0, fn)
+					} else {
+						err = l.Scan(0, 0, func(r Record) error { return fn(&r) })
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+			})
+		}
 	}
 }

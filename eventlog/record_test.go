@@ -84,7 +84,7 @@ func FuzzRecord(f *testing.F) {
 	flipped[headerSize] ^= 1
 	f.Add(flipped)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fr := newFrameReader(bytes.NewReader(data), 0)
+		fr := newFrameReader(bytes.NewReader(data), 0, int64(len(data)))
 		for {
 			if _, err := fr.next(); err != nil {
 				if err != io.EOF && !isFraming(err) {

@@ -5,16 +5,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 )
 
-// This file reads a log directory from the first record to the last, checking everything a
-// record promises, and decides what the end of the log is. Open, Verify and VerifyDir all use it.
+// This file decides what the end of the log is when it is opened, and repairs it.
 //
-// Torn tail or corruption? A crash in the middle of Append can leave the last segment ending
+// Torn tail or corruption? A crash in the middle of a commit can leave the last segment ending
 // in a partial record, or — when the kernel wrote some of the batch's pages and not others — in
-// a record whose checksum fails. Neither was acknowledged (Append returns only after the whole
-// batch is synced), so recovery may cut them off. Damage anywhere else is corruption, and
-// silently cutting the log there would lose committed transactions. The rule:
+// a record whose checksum fails. Neither was acknowledged (a commit is acknowledged only after
+// its whole group is synced), so recovery may cut them off. Damage anywhere else is corruption,
+// and silently cutting the log there would lose committed transactions. The rule:
 //
 //  1. Only framing failures — an incomplete header, a length that is out of range or runs past
 //     the end of the file, a checksum mismatch — can be a torn tail. A record whose checksum is
@@ -31,208 +32,67 @@ import (
 // whole records of the unfinished batch before it. An unfinished batch without any torn record
 // (records with no commit marker at the end of the file) is dropped the same way.
 //
+// Preallocated space. The active segment is filled with zeros ahead of its end (writer.go), so
+// the records are normally followed by zeros. A "record" whose bytes are all zero up to the end
+// of the file is that unwritten remainder, not a tear: it is kept as it is and reported as
+// Report.Preallocated. Zeros after a torn record are mentioned in the message ("torn tail: ...;
+// the file's last N bytes are zeros") and cut off with it. A torn record's first bytes being zero
+// cannot pass for preallocated space: the rest of the file is then not all zeros.
+//
 // The price of rule 3 is a false alarm when a crash persisted a later page of the last write but
 // not an earlier one: Open then refuses with a CorruptionError instead of guessing. And damage
 // confined to the very last record of the log is indistinguishable from a torn write, so it is
 // cut off (and logged) like one.
 
-// head is the committed end of the log: its last record's seq, hash, time and transaction.
-type head struct {
-	seq  uint64
-	hash Hash
-	time int64
-	txid uint64
-}
-
-// mark is one entry of the sparse index: where a batch starts, and when it committed.
-type mark struct {
-	seq  uint64
-	time int64
-	seg  int // index into the segment list
-	off  int64
-}
-
-// markInterval is the minimum number of records between two marks. A mark costs 32 bytes, so
-// the index takes about 8 bytes per thousand records, and a seek decodes at most one interval
-// (plus the rest of the batch it lands in) to reach any seq.
-const markInterval = 4096
-
-// wantMark reports whether the batch starting at seq, at offset off of its segment, gets a mark:
-// the first batch of every segment does, and then one at least markInterval records after the
-// last. Marks sit on batch starts so that mark.seq-1 is always a committed head.
-func wantMark(lastMark, seq uint64, off int64) bool {
-	return off == 0 || seq >= lastMark+markInterval
-}
-
-// chain checks that each record continues the log before it.
-type chain struct {
-	committed head   // the last committed record
-	seq       uint64 // the last record read, possibly inside an unfinished batch
-	hash      Hash
-	open      bool   // records of a batch have been read but not its commit marker
-	txid      uint64 // transaction id and time of the open batch
-	time      int64
-	hasher    *hasher
-}
-
-// check returns why r, whose frame is rec, cannot follow the records before it, or "".
-func (c *chain) check(r *Record, rec []byte) string {
-	switch {
-	case r.Seq != c.seq+1:
-		return fmt.Sprintf("sequence gap: expected seq %d, found %d", c.seq+1, r.Seq)
-	case c.open && r.TxID != c.txid:
-		return fmt.Sprintf("transaction %d starts before transaction %d committed", r.TxID, c.txid)
-	case c.open && r.Time != c.time:
-		return fmt.Sprintf("time changes inside transaction %d", r.TxID)
-	case !c.open && r.TxID != c.committed.txid+1:
-		return fmt.Sprintf("transaction id out of order: expected %d, found %d", c.committed.txid+1, r.TxID)
-	case !c.open && r.Time < c.committed.time:
-		return fmt.Sprintf("commit time %d before the previous commit's %d", r.Time, c.committed.time)
-	}
-	if c.hasher.chain(c.hash, rec[offVersion:len(rec)-hashSize]) != r.Hash {
-		return "hash chain broken: stored hash differs from SHA-256(previous hash, record)"
-	}
-	return ""
-}
-
-func (c *chain) advance(r *Record) {
-	if !c.open {
-		c.open, c.txid, c.time = true, r.TxID, r.Time
-	}
-	c.seq, c.hash = r.Seq, r.Hash
-	if r.Commit() {
-		c.open = false
-		c.committed = head{seq: r.Seq, hash: r.Hash, time: r.Time, txid: r.TxID}
-	}
-}
-
 // tail describes the end of the last segment as recovery found it.
 type tail struct {
 	seg     segment
 	keep    int64  // offset just past the last committed record: the log's true end
-	size    int64  // the file's size; size-keep bytes are to be dropped
-	torn    string // the framing failure at the end, "" if every record was whole
+	end     int64  // where whole records stop; torn bytes and/or preallocated zeros follow
+	size    int64  // the file's size
+	torn    string // the framing failure at end, "" if the records stopped cleanly
+	zeros   int64  // unwritten preallocated space: all bytes from end on are zero
 	records int    // whole records of the unfinished batch (dropped with it)
+	// zeroRun counts the zero bytes that end the file after a torn record: likely preallocated
+	// space, but they could be part of the torn record, so they are only mentioned.
+	zeroRun int64
 }
 
-// scanner walks segments in order, verifying every record and building the sparse index.
-type scanner struct {
-	c        chain
-	limit    uint64 // stop after this seq (Verify of an open log); 0 reads the files to the end
-	segs     []segment
-	marks    []mark
-	lastMark uint64
-	pending  *mark // the mark of the unfinished batch, kept if it commits
+// dirty reports whether something between keep and the zeros must be cut off.
+func (t tail) dirty() bool { return t.keep < t.end || t.torn != "" }
 
-	records, openRecords uint64 // committed records, and records of the unfinished batch
-	bytes, openBytes     int64
-	keep                 int64 // offset in the current segment after its last commit marker
-	tail                 tail
-}
+// dropBytes is what Open truncates beyond the last commit, zeros excluded.
+func (t tail) dropBytes() int64 { return t.size - t.zeros - t.keep }
 
-// scanSegments verifies segs from the start of the log. With limit == 0 it reads every byte and
-// leaves in s.tail what recovery must drop; with limit > 0 every record up to seq limit must be
-// intact and committed, and nothing after it is read.
-func scanSegments(segs []segment, limit uint64) (*scanner, error) {
-	s := &scanner{c: chain{hasher: newHasher()}, limit: limit, segs: segs}
-	for i := range segs {
-		done, err := s.segment(i)
-		if err != nil || done {
-			return s, err
-		}
+// reason says what the dropped bytes were, for the log message.
+func (t tail) reason() string {
+	r := "unfinished transaction (no commit marker)"
+	if t.torn != "" {
+		r = "torn tail: " + t.torn
 	}
-	if limit > 0 && s.c.committed.seq < limit {
-		var seg segment
-		if len(segs) > 0 {
-			seg = segs[len(segs)-1]
-		}
-		return s, &CorruptionError{File: seg.path, Offset: s.keep, Seq: s.c.seq + 1,
-			Reason: fmt.Sprintf("log ends before its head, seq %d", limit)}
+	if t.zeros > 0 {
+		r += fmt.Sprintf("; then %d bytes of unwritten preallocated space", t.zeros)
 	}
-	return s, nil
+	if t.zeroRun > 0 {
+		r += fmt.Sprintf("; the file's last %d bytes are zeros (likely unwritten preallocated space)", t.zeroRun)
+	}
+	return r
 }
 
-// segment scans segment i. It reports done when the limit was reached.
-func (s *scanner) segment(i int) (done bool, err error) {
-	seg := s.segs[i]
-	last := i == len(s.segs)-1 && s.limit == 0
-	f, err := os.Open(seg.path)
+// tornTail applies rule 3 (and tells preallocated zeros apart) for a framing failure at offset
+// off of the last segment, whose size is size.
+func (s *scanner) tornTail(f file, seg segment, off, size int64, cause error) error {
+	last, err := lastNonZero(f, off, size)
 	if err != nil {
-		return false, fmt.Errorf("eventlog: %w", err)
+		return fmt.Errorf("eventlog: read %s: %w", seg.path, err)
 	}
-	defer f.Close()
-	corrupt := func(off int64, reason string) error {
-		return &CorruptionError{File: seg.path, Offset: off, Seq: s.c.seq + 1, Reason: reason}
+	s.tail = tail{seg: seg, keep: s.keep, end: off, size: size, records: int(s.openRecords)}
+	if last < off {
+		s.tail.zeros = size - off // the records simply stop; the rest was never written
+		return nil
 	}
-	if seg.first != s.c.seq+1 {
-		return false, corrupt(0, fmt.Sprintf("segment name says it starts at seq %d", seg.first))
-	}
-	s.keep = 0
-	fr := newFrameReader(f, 0)
-	for {
-		off := fr.off
-		rec, err := fr.next()
-		if err == io.EOF {
-			break
-		}
-		switch {
-		case err == nil:
-		case !isFraming(err):
-			return false, fmt.Errorf("eventlog: read %s: %w", seg.path, err)
-		case last:
-			return true, s.tornTail(f, seg, off, err)
-		default:
-			return false, corrupt(off, err.Error())
-		}
-		r, err := parseRecord(rec)
-		if err != nil {
-			return false, corrupt(off, err.Error())
-		}
-		if reason := s.c.check(&r, rec); reason != "" {
-			return false, corrupt(off, reason)
-		}
-		s.add(i, off, &r, len(rec))
-		if s.limit != 0 && r.Seq == s.limit {
-			return true, nil
-		}
-	}
-	if s.c.open && !last {
-		return false, corrupt(fr.off, fmt.Sprintf("sealed segment ends inside transaction %d", s.c.txid))
-	}
-	if last {
-		s.tail = tail{seg: seg, keep: s.keep, size: fr.off, records: int(s.openRecords)}
-	}
-	return false, nil
-}
-
-// add accounts for a verified record at offset off of segment seg.
-func (s *scanner) add(seg int, off int64, r *Record, n int) {
-	if !s.c.open && wantMark(s.lastMark, r.Seq, off) {
-		s.pending = &mark{seq: r.Seq, time: r.Time, seg: seg, off: off}
-	}
-	s.c.advance(r)
-	s.openRecords++
-	s.openBytes += int64(n)
-	if !r.Commit() {
-		return
-	}
-	if s.pending != nil {
-		s.marks = append(s.marks, *s.pending)
-		s.lastMark, s.pending = s.pending.seq, nil
-	}
-	s.records += s.openRecords
-	s.bytes += s.openBytes
-	s.openRecords, s.openBytes = 0, 0
-	s.keep = off + int64(n)
-}
-
-// tornTail applies rule 3 to a framing failure at offset off of the last segment.
-func (s *scanner) tornTail(f *os.File, seg segment, off int64, cause error) error {
-	fi, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("eventlog: %w", err)
-	}
-	rest := make([]byte, fi.Size()-off)
+	// A valid frame ends with its SHA-256, never 32 zero bytes, so none ends after last+32.
+	rest := make([]byte, min(size, last+1+hashSize)-off)
 	if _, err := f.ReadAt(rest, off); err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("eventlog: read %s: %w", seg.path, err)
 	}
@@ -240,6 +100,154 @@ func (s *scanner) tornTail(f *os.File, seg segment, off int64, cause error) erro
 		return &CorruptionError{File: seg.path, Offset: off, Seq: s.c.seq + 1,
 			Reason: cause.Error() + ", and valid records follow it"}
 	}
-	s.tail = tail{seg: seg, keep: s.keep, size: fi.Size(), torn: cause.Error(), records: int(s.openRecords)}
+	s.tail.torn, s.tail.zeroRun = cause.Error(), size-last-1
 	return nil
+}
+
+// lastNonZero returns the offset of the last non-zero byte of f in [from, size), or from-1.
+func lastNonZero(f io.ReaderAt, from, size int64) (int64, error) {
+	bp := readBufs.Get().(*[]byte)
+	defer readBufs.Put(bp)
+	last := from - 1
+	for off := from; off < size; {
+		n := int(min(int64(len(*bp)), size-off))
+		b := (*bp)[:n]
+		if got, err := f.ReadAt(b, off); got < n {
+			if err == nil || errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return 0, err
+		}
+		for i := n - 1; i >= 0; i-- {
+			if b[i] != 0 {
+				last = off + int64(i)
+				break
+			}
+		}
+		off += int64(n)
+	}
+	return last, nil
+}
+
+// recover scans the directory, repairs the tail, rebuilds missing segment indexes, and opens the
+// last segment for the writer.
+func (l *Log) recover() error {
+	fsys := l.opts.fs
+	segs, err := listSegments(fsys, l.dir)
+	if err != nil {
+		return fmt.Errorf("eventlog: %w", err)
+	}
+	l.removeTemps()
+	if len(segs) == 0 {
+		f, seg, err := createSegment(fsys, l.dir, 1, l.opts.Durability != DurabilityOff)
+		if err != nil {
+			return fmt.Errorf("eventlog: %w", err)
+		}
+		l.w = writer{f: f, seg: seg, info: segInfo{first: 1, firstTxID: 1}, lastMarkOff: -markBytes}
+		l.segs = []segment{seg}
+		l.keys = newKeyIndexIf(l.opts.Keys != nil)
+		return nil
+	}
+	s, err := scanSegments(scanConfig{fs: fsys, segs: segs, useIndex: true, keys: l.opts.Keys,
+		logger: l.opts.Logger, parallel: true})
+	if err != nil {
+		return err
+	}
+	if err := l.openTail(s); err != nil {
+		return fmt.Errorf("eventlog: repair %s: %w", s.tail.seg.path, err)
+	}
+	for _, i := range s.rebuild {
+		l.rebuildIndex(segs[i], s.info[i], s.marks, i)
+	}
+	l.segs, l.marks, l.head, l.tip, l.keys = segs, s.marks, s.c.committed, s.c.committed, s.index
+	if l.keys == nil {
+		l.keys = newKeyIndexIf(l.opts.Keys != nil)
+	}
+	return nil
+}
+
+// openTail opens the last segment for the writer, first cutting it back to its last commit if
+// it ends in a torn record or an unfinished batch.
+func (l *Log) openTail(s *scanner) error {
+	t := s.tail
+	f, err := l.opts.fs.OpenFile(t.seg.path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	alloc := t.size
+	if t.dirty() {
+		l.opts.Logger.Warn("eventlog: dropping uncommitted end of log", "file", t.seg.path,
+			"offset", t.keep, "bytes", t.size-t.keep, "records", t.records, "reason", t.reason())
+		if err := f.Truncate(t.keep); err != nil {
+			f.Close()
+			return err
+		}
+		if l.opts.Durability != DurabilityOff {
+			if err := f.Sync(); err != nil {
+				f.Close()
+				return err
+			}
+		}
+		alloc = t.keep
+	}
+	crc, err := fileCRC(f, t.keep)
+	if err != nil {
+		f.Close()
+		return err
+	}
+	last := len(s.segs) - 1
+	l.w = writer{f: f, seg: t.seg, info: s.info[last], size: t.keep, alloc: alloc, crc: crc,
+		lastMarkOff: -markBytes}
+	for _, m := range s.marks {
+		if m.seg == last {
+			l.w.lastMarkOff = m.off
+		}
+	}
+	return nil
+}
+
+// rebuildIndex writes the .idx file of sealed segment i, which Open had to check in full.
+// Failing to write it costs only speed at the next Open, so it is logged, not returned.
+func (l *Log) rebuildIndex(seg segment, si segInfo, marks []mark, i int) {
+	si.marks = nil
+	for _, m := range marks {
+		if m.seg == i {
+			si.marks = append(si.marks, m)
+		}
+	}
+	err := func() error {
+		f, err := l.opts.fs.OpenFile(seg.path, os.O_RDONLY, 0)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if si.crc, err = fileCRC(f, si.size); err != nil {
+			return err
+		}
+		if err := writeIndex(l.opts.fs, seg, &si, l.opts.Durability != DurabilityOff); err != nil {
+			return err
+		}
+		if l.opts.Durability != DurabilityOff {
+			return l.opts.fs.SyncDir(l.dir)
+		}
+		return nil
+	}()
+	if err != nil {
+		l.opts.Logger.Warn("eventlog: could not rebuild segment index", "file", seg.path, "err", err)
+		return
+	}
+	l.opts.Logger.Info("eventlog: rebuilt segment index", "file", indexPath(seg))
+}
+
+// removeTemps deletes index files a crash left half written.
+func (l *Log) removeTemps() {
+	names, err := l.opts.fs.ReadDir(l.dir)
+	if err != nil {
+		return
+	}
+	for _, name := range names {
+		if strings.HasSuffix(name, indexExt+".tmp") {
+			l.opts.fs.Remove(filepath.Join(l.dir, name))
+		}
+	}
 }

@@ -183,7 +183,13 @@ func TestRecoverTail(t *testing.T) {
 			d.patch(t, 6, false, func(rec []byte) { rec[headerSize] ^= 1 })
 		}, 4, 2, "checksum mismatch"},
 		{"garbage after the last commit", func(t *testing.T, d *damagedLog) { d.appendBytes(t, []byte{1, 2}) }, 7, 0, "incomplete record"},
-		{"zeros after the last commit", func(t *testing.T, d *damagedLog) { d.appendBytes(t, make([]byte, 4096)) }, 7, 0, "record length out of range"},
+		{"torn record then zeros", func(t *testing.T, d *damagedLog) {
+			b := d.uncommitted(1)
+			d.appendBytes(t, append(b[:40], make([]byte, 4096)...))
+		}, 7, 0, "checksum mismatch; the file's last 4096 bytes are zeros"},
+		{"unfinished batch then zeros", func(t *testing.T, d *damagedLog) {
+			d.appendBytes(t, append(d.uncommitted(2), make([]byte, 4096)...))
+		}, 7, 2, "unfinished transaction (no commit marker); then 4096 bytes of unwritten preallocated space"},
 		{"incomplete trailing batch", func(t *testing.T, d *damagedLog) { d.appendBytes(t, d.uncommitted(3)) }, 7, 3, "unfinished transaction"},
 		{"incomplete trailing batch, torn", func(t *testing.T, d *damagedLog) {
 			b := d.uncommitted(3)
@@ -200,7 +206,7 @@ func TestRecoverTail(t *testing.T) {
 			rep, err := VerifyDir(d.dir)
 			require.NoError(t, err)
 			assert.Equal(t, tt.head, rep.HeadSeq)
-			assert.Equal(t, fi.Size()-keep, rep.TailBytes)
+			assert.Equal(t, fi.Size()-keep, rep.TailBytes+rep.Preallocated)
 
 			rec := &logRecorder{}
 			l := openLog(t, d.dir, &Options{NoSync: true, Logger: slog.New(rec)})
@@ -237,7 +243,7 @@ func TestSealedSegmentDamage(t *testing.T) {
 		require.NoError(t, err)
 		appendBatches(t, l, 1, 2, 1, 2, 1, 2, 1)
 		require.NoError(t, l.Close())
-		segs, err := listSegments(dir)
+		segs, err := listSegments(osFS{}, dir)
 		require.NoError(t, err)
 		require.GreaterOrEqual(t, len(segs), 3)
 		return dir, segs
@@ -274,7 +280,7 @@ func TestEmptyLastSegment(t *testing.T) {
 	require.NoError(t, err)
 	appendBatches(t, l, 3, 3)
 	require.NoError(t, l.Close())
-	f, _, err := createSegment(dir, 7)
+	f, _, err := createSegment(osFS{}, dir, 7, false)
 	require.NoError(t, err)
 	require.NoError(t, f.Close())
 

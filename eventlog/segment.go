@@ -1,7 +1,6 @@
 package eventlog
 
 import (
-	"bufio"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // A segment is one file of the log, named after the sequence number of its first record, so a
@@ -36,15 +36,15 @@ func parseSegmentName(name string) (uint64, bool) {
 }
 
 // listSegments returns dir's segments in log order. Files with other names are ignored.
-func listSegments(dir string) ([]segment, error) {
-	ents, err := os.ReadDir(dir)
+func listSegments(fsys fileSystem, dir string) ([]segment, error) {
+	names, err := fsys.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
 	var segs []segment
-	for _, e := range ents {
-		if first, ok := parseSegmentName(e.Name()); ok && e.Type().IsRegular() {
-			segs = append(segs, segment{first: first, path: filepath.Join(dir, e.Name())})
+	for _, name := range names {
+		if first, ok := parseSegmentName(name); ok {
+			segs = append(segs, segment{first: first, path: filepath.Join(dir, name)})
 		}
 	}
 	slices.SortFunc(segs, func(a, b segment) int { return cmpUint(a.first, b.first) })
@@ -61,104 +61,118 @@ func cmpUint(a, b uint64) int {
 	return 0
 }
 
-// createSegment creates the empty segment that will start at seq first and makes its directory
-// entry durable, so a crash cannot lose a file that records are later synced into.
-func createSegment(dir string, first uint64) (*os.File, segment, error) {
+// createSegment creates the empty segment that will start at seq first and, if sync, makes its
+// directory entry durable, so a crash cannot lose a file that records are later synced into.
+func createSegment(fsys fileSystem, dir string, first uint64, sync bool) (file, segment, error) {
 	seg := segment{first: first, path: filepath.Join(dir, segmentName(first))}
-	f, err := os.OpenFile(seg.path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := fsys.OpenFile(seg.path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return nil, seg, err
 	}
-	if err := syncDir(dir); err != nil {
-		f.Close()
-		return nil, seg, err
+	if sync {
+		if err := fsys.SyncDir(dir); err != nil {
+			f.Close()
+			return nil, seg, err
+		}
 	}
 	return f, seg, nil
 }
 
-// syncDir fsyncs a directory, making the creation of files in it durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-// frameReader reads a segment's records one after the other through a buffer.
+// frameReader reads a segment's records one after the other, through a buffer it fills with
+// ReadAt, never reading at or past end (the file size, or for the active segment the end of the
+// committed records, so a reader never looks at bytes the writer is still adding).
 type frameReader struct {
-	r   *bufio.Reader
-	off int64  // offset of the next record
-	buf []byte // holds the last frame when it was too large for the read buffer
+	r      io.ReaderAt
+	buf    *[]byte // pooled; (*buf)[lo:hi] holds file bytes [off, off+hi-lo)
+	lo, hi int
+	off    int64 // offset of the next frame
+	end    int64
+	ahead  int // bytes to read on the next fill; grows so short reads stay cheap
 }
 
-func newFrameReader(r io.Reader, off int64) *frameReader {
-	return &frameReader{r: bufio.NewReaderSize(r, 256<<10), off: off}
+const readBufSize = 256 << 10
+
+var readBufs = sync.Pool{New: func() any { b := make([]byte, readBufSize); return &b }}
+
+func newFrameReader(r io.ReaderAt, off, end int64) *frameReader {
+	return &frameReader{r: r, buf: readBufs.Get().(*[]byte), off: off, end: end, ahead: 16 << 10}
 }
 
-// next returns the next whole, checksummed frame; it is valid until the following call. At a
-// clean end (no byte left at a record boundary) it returns io.EOF. A framing failure is
-// errShortRecord, errBadLength or errChecksum (wrapped), after which the reader is unusable.
-func (fr *frameReader) next() ([]byte, error) {
-	head, err := fr.r.Peek(4)
-	if err != nil {
-		if err == io.EOF && len(head) == 0 {
-			return nil, io.EOF
-		}
-		if err == io.EOF {
-			return nil, fmt.Errorf("%w: %d bytes", errShortRecord, len(head))
-		}
+// release returns the reader's buffer to the pool; frames it returned become invalid.
+func (fr *frameReader) release() {
+	if fr.buf != nil && cap(*fr.buf) == readBufSize {
+		readBufs.Put(fr.buf)
+	}
+	fr.buf = nil
+}
+
+// next returns the next whole, checksummed frame; it is valid until the following call. At the
+// end (no byte left before end) it returns io.EOF. A framing failure is errShortRecord,
+// errBadLength or errChecksum (wrapped), after which the reader is unusable.
+func (fr *frameReader) next() ([]byte, error) { return fr.frame(true) }
+
+// frame is next, checking the CRC only if check is set (callers that verify the bytes some
+// other way, such as a whole-segment checksum, skip it).
+func (fr *frameReader) frame(check bool) ([]byte, error) {
+	left := fr.end - fr.off
+	switch {
+	case left == 0:
+		return nil, io.EOF
+	case left < 4:
+		return nil, fmt.Errorf("%w: %d bytes", errShortRecord, left)
+	}
+	if err := fr.fill(4); err != nil {
 		return nil, err
 	}
-	n, err := frameLength(head)
+	n, err := frameLength((*fr.buf)[fr.lo:fr.hi])
 	if err != nil {
 		return nil, err
 	}
-	b, err := fr.read(n)
-	if err != nil {
+	if int64(n) > left {
+		return nil, fmt.Errorf("%w: length %d runs past the end (%d bytes present)", errShortRecord, n, left)
+	}
+	if err := fr.fill(n); err != nil {
 		return nil, err
 	}
-	if recordCRC(b) != binary.LittleEndian.Uint32(b[offCRC:]) {
+	b := (*fr.buf)[fr.lo : fr.lo+n]
+	if check && recordCRC(b) != binary.LittleEndian.Uint32(b[offCRC:]) {
 		return nil, errChecksum
 	}
+	fr.lo += n
 	fr.off += int64(n)
 	return b, nil
 }
 
-// read consumes the next n bytes. A record that fits in the read buffer is returned in place,
-// without a copy; a larger one is copied out in chunks, growing the buffer as bytes arrive, so
-// that a damaged length field near the end of a file does not cost an allocation of MaxPayload.
-func (fr *frameReader) read(n int) ([]byte, error) {
-	if n <= fr.r.Size() {
-		b, err := fr.r.Peek(n)
-		if err == io.EOF {
-			return nil, fmt.Errorf("%w: length %d runs past the end (%d bytes present)", errShortRecord, n, len(b))
-		}
-		if err != nil {
-			return nil, err
-		}
-		_, err = fr.r.Discard(n)
-		return b, err
+// fill makes sure the buffer holds the next n bytes (n <= end-off, checked by the caller, so
+// a damaged length field cannot make it allocate more than the file holds).
+func (fr *frameReader) fill(n int) error {
+	if fr.hi-fr.lo >= n {
+		return nil
 	}
-	b := fr.buf[:0]
-	for len(b) < n {
-		chunk := min(n-len(b), 1<<20)
-		b = slices.Grow(b, chunk)
-		got, err := io.ReadFull(fr.r, b[len(b):len(b)+chunk])
-		b = b[:len(b)+got]
-		if err == io.ErrUnexpectedEOF || err == io.EOF {
-			return nil, fmt.Errorf("%w: length %d runs past the end (%d bytes present)", errShortRecord, n, len(b))
-		}
-		if err != nil {
-			return nil, err
+	buf := *fr.buf
+	if n > len(buf) {
+		grown := make([]byte, max(n, 2*len(buf)))
+		fr.hi = copy(grown, buf[fr.lo:fr.hi])
+		fr.lo, fr.buf = 0, &grown
+		buf = grown
+	} else if fr.lo > 0 {
+		fr.hi = copy(buf, buf[fr.lo:fr.hi])
+		fr.lo = 0
+	}
+	for fr.hi < n {
+		at := fr.off + int64(fr.hi)
+		want := int(min(int64(max(fr.ahead, n)-fr.hi), int64(len(buf)-fr.hi), fr.end-at))
+		got, err := fr.r.ReadAt(buf[fr.hi:fr.hi+want], at)
+		fr.hi += got
+		if got < want {
+			if err == nil || err == io.EOF {
+				err = io.ErrUnexpectedEOF // the file is shorter than it was: truncated under us
+			}
+			return err
 		}
 	}
-	fr.buf = b
-	return b, nil
+	fr.ahead = min(2*fr.ahead, len(buf))
+	return nil
 }
 
 // validFrameAfter reports whether a complete frame with a valid checksum starts anywhere in

@@ -12,13 +12,16 @@ type Report struct {
 	// TailBytes counts the bytes after the last committed record — a torn write or an unfinished
 	// batch — that Open would truncate. Only VerifyDir reports it; an open log has none.
 	TailBytes int64
+	// Preallocated counts the zero bytes after the records of the last segment: space the
+	// writer preallocated and has not used yet (not damage). Only VerifyDir reports it.
+	Preallocated int64
 }
 
 // Verify re-reads every committed record of the open log, recomputing each checksum and the
-// whole hash chain from the genesis hash, and checks the chain ends at the head. On damage it
-// returns the *CorruptionError of the first bad record, with a Report of what verified before
-// it. It reads through its own file handles and runs alongside Append, checking the records
-// committed when it was called.
+// whole hash chain from the genesis hash (on all CPUs), and checks the chain ends at the head.
+// Unlike Open it trusts no .idx file. On damage it returns the *CorruptionError of the first bad
+// record, with a Report of what verified before it. It reads through its own file handles and
+// runs alongside the writer, checking the records committed when it was called.
 func (l *Log) Verify() (Report, error) {
 	v, err := l.view()
 	if err != nil {
@@ -27,7 +30,7 @@ func (l *Log) Verify() (Report, error) {
 	if v.head.seq == 0 {
 		return Report{Segments: len(v.segs)}, nil
 	}
-	s, err := scanSegments(v.segs, v.head.seq)
+	s, err := scanSegments(scanConfig{fs: v.fs, segs: v.segs, limit: v.head.seq, parallel: true})
 	rep := s.report(len(v.segs))
 	if err == nil && s.c.committed.hash != v.head.hash {
 		err = &CorruptionError{File: v.segs[len(v.segs)-1].path, Seq: v.head.seq,
@@ -36,22 +39,20 @@ func (l *Log) Verify() (Report, error) {
 	return rep, err
 }
 
-// VerifyDir verifies the log in dir as Open would — every checksum, the whole chain, the same
-// torn-tail rule — without opening it for writing, taking its lock, or changing any file. A
-// torn or unfinished tail is not an error: it is reported in TailBytes. Use it on a log no
-// process is writing; one being appended to may show its in-flight batch as TailBytes.
-func VerifyDir(dir string) (Report, error) {
-	segs, err := listSegments(dir)
+// VerifyDir verifies the log in dir as Open would, but trusting no .idx file — every checksum,
+// the whole chain, the same torn-tail rule — without opening it for writing, taking its lock, or
+// changing any file. A torn or unfinished tail is not an error: it is reported in TailBytes. Use
+// it on a log no process is writing; one being appended to may show its in-flight batch as
+// TailBytes.
+func VerifyDir(dir string) (Report, error) { return verifyDir(osFS{}, dir) }
+
+func verifyDir(fsys fileSystem, dir string) (Report, error) {
+	segs, err := listSegments(fsys, dir)
 	if err != nil {
 		return Report{}, fmt.Errorf("eventlog: %w", err)
 	}
-	s, err := scanSegments(segs, 0)
+	s, err := scanSegments(scanConfig{fs: fsys, segs: segs, parallel: true})
 	rep := s.report(len(segs))
-	rep.TailBytes = s.tail.size - s.tail.keep
+	rep.TailBytes, rep.Preallocated = s.tail.dropBytes(), s.tail.zeros
 	return rep, err
-}
-
-func (s *scanner) report(segments int) Report {
-	return Report{Records: s.records, Bytes: s.bytes, HeadSeq: s.c.committed.seq,
-		HeadHash: s.c.committed.hash, Segments: segments}
 }

@@ -19,7 +19,7 @@ func TestVerifyReport(t *testing.T) {
 
 	appendBatches(t, l, 5, 1, 3, 40, 2, 2, 60, 1)
 	head, h := l.Head()
-	segs, err := listSegments(dir)
+	segs, err := listSegments(osFS{}, dir)
 	require.NoError(t, err)
 	var size int64
 	for _, s := range segs {

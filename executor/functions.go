@@ -46,6 +46,14 @@ func (c *compiler) funcCall(n *parser.FuncCall) (*expr, error) {
 		if len(args) == 0 {
 			return constant(schema.Int(CurrentSeq(c.x.env)), schema.BigInt, n.Name), nil
 		}
+	case "current_hash":
+		if len(args) == 0 {
+			h, err := c.x.env.Store.HashAt(c.x.env.Tx.Base().Seq())
+			if err != nil {
+				return nil, errAt(n, schema.CodeInternal, "current_hash: %v", err)
+			}
+			return constant(schema.Str(h), schema.Text, n.Name), nil
+		}
 	case "abs":
 		if len(args) == 1 && isNumeric(args[0].typ) {
 			t := args[0].typ

@@ -81,7 +81,8 @@ func (d *testDB) commit(tx *storage.Tx) error {
 	}
 	res, err := d.st.Log().Append(entries)
 	require.NoError(d.tb, err)
-	d.st.Publish(next, res)
+	d.st.Stage(next, res)
+	d.st.Publish(next)
 	return nil
 }
 

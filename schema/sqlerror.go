@@ -43,6 +43,7 @@ const (
 	CodeQueryCanceled      = "57014"
 	CodeInternal           = "XX000"
 	CodeDataCorrupted      = "XX001"
+	CodeIOError            = "58030"
 	CodeProtocolViolation  = "08P01"
 	CodeCardinality        = "21000"
 	CodeInvalidName        = "42602"

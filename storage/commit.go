@@ -7,18 +7,20 @@ import (
 )
 
 // Prepare turns a transaction into the state that committing it will produce, without
-// publishing anything. It checks write-write conflicts against the current state and fails
+// publishing anything. It checks write-write conflicts against the latest state (Latest: the
+// newest commit prepared, durable or not) and fails
 // with 40001 (ErrConflict) if a row the transaction updated or deleted has changed since the
 // transaction began, or if the definition of a table it wrote to or altered has. It then
 // applies the transaction's events to a clone of the current state with the seqs the log will
 // give them (head+1, …), which fails with 23505 if a row committed meanwhile took a unique key
 // the transaction also inserted.
 //
-// An empty transaction prepares to the current state. The caller holds the commit lock and,
-// if Prepare succeeds, appends tx.Events() to the log and then calls Publish; if either fails,
-// nothing is published and the store is unchanged. The transaction must not write afterwards.
+// An empty transaction prepares to the latest state. The caller holds the commit lock and,
+// if Prepare succeeds, submits tx.Events() to the log, calls Stage, and (after releasing the
+// lock and waiting for the events to be durable) Publish; if the log fails, it calls Abort.
+// The transaction must not write afterwards.
 func (st *Store) Prepare(tx *Tx) (*State, error) {
-	cur := st.Current()
+	cur := st.Latest()
 	if tx.Empty() {
 		return cur, nil
 	}
@@ -70,21 +72,37 @@ func (st *Store) checkConflicts(tx *Tx, cur *State) error {
 	return nil
 }
 
-// Publish makes next — the result of a successful Prepare whose events the log has durably
-// appended, as res reports — the current state, visible to every new reader and transaction.
-// It stamps next with the commit time, seals it, and, when SnapshotEvery events have passed
-// since the last snapshot, starts writing one in the background (the committer never waits).
-func (st *Store) Publish(next *State, res eventlog.AppendResult) {
-	if next == st.Current() {
-		return
-	}
+// Stage records next — the result of a successful Prepare whose events were just submitted to
+// the log, as res reports — as the state the next commit builds on, before it is durable. It
+// stamps next with the commit time and seals it. The caller holds the commit lock.
+func (st *Store) Stage(next *State, res eventlog.AppendResult) {
 	if next.seq != res.LastSeq {
 		// Prepare and the log disagree on the seqs: a caller bug. The log is the truth, and
 		// the next open will rebuild from it; say so loudly rather than hide it.
-		st.logger.Error("storage: published state does not match the appended seqs",
+		st.logger.Error("storage: staged state does not match the submitted seqs",
 			"state_seq", next.seq, "first_seq", res.FirstSeq, "last_seq", res.LastSeq)
 	}
 	next.time = res.Time
+	next.seal()
+	st.staged.Store(next)
+}
+
+// Abort forgets every staged state after the log failed to make a submitted commit durable:
+// the next commit builds on the current (published) state again. Safe from any goroutine.
+// (A failed log refuses all later commits anyway; this keeps the store consistent.)
+func (st *Store) Abort() { st.staged.Store(nil) }
+
+// Publish makes next — a staged state whose events the log has made durable — the current
+// state, visible to every new reader and transaction. Commits become durable in seq order, so
+// when a later state was published first, next is already included and Publish does nothing.
+// When SnapshotEvery events have passed since the last snapshot, it starts writing one in the
+// background (the committer never waits). Publish is safe from several goroutines at once.
+func (st *Store) Publish(next *State) {
+	st.pubMu.Lock()
+	defer st.pubMu.Unlock()
+	if next.seq <= st.Current().seq {
+		return
+	}
 	next.seal()
 	st.cur.Store(next)
 	if st.opts.NoSnapshots || st.closed.Load() || next.seq-st.lastSnap.Load() < st.opts.SnapshotEvery {

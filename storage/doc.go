@@ -11,8 +11,13 @@
 // At COMMIT the database calls, under its commit lock:
 //
 //	next, err := store.Prepare(tx)   // conflict checks (40001), re-apply with real seqs (23505)
-//	res, err := log.Append(entries)  // durable
-//	store.Publish(next, res)         // visible; maybe snapshot in the background
+//	p, err := log.Submit(entries)    // queued for the log's group commit; seqs assigned
+//	store.Stage(next, p.Result())    // the next commit builds on it
+//
+// and then, with the lock released so other commits can join the same fsync:
+//
+//	res, err := p.Wait()             // durable (or store.Abort() on failure)
+//	store.Publish(next)              // visible; maybe snapshot in the background
 //
 // Snapshots live in <dir>/snapshots, one file per snapshot, named by its seq (20 digits,
 // ".snap"). The format, little-endian, uvarint = encoding/binary varint:

@@ -60,7 +60,8 @@ func commit(tb testing.TB, st *Store, tx *Tx) error {
 	}
 	res, err := st.Log().Append(entries)
 	require.NoError(tb, err)
-	st.Publish(next, res)
+	st.Stage(next, res)
+	st.Publish(next)
 	return nil
 }
 

@@ -76,8 +76,13 @@ func (s *State) Clone() *State {
 	return &c
 }
 
-// seal marks s immutable: from now on it may be shared with readers.
-func (s *State) seal() { s.sealed = true }
+// seal marks s immutable: from now on it may be shared with readers. Sealing a sealed state
+// writes nothing, so it is safe while other goroutines clone it.
+func (s *State) seal() {
+	if !s.sealed {
+		s.sealed = true
+	}
+}
 
 // catalog returns the catalog for writing, cloning it on the first write.
 func (s *State) catalog() *catalog.Catalog {

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"os"
@@ -46,6 +47,12 @@ type Store struct {
 	logger *slog.Logger
 
 	cur atomic.Pointer[State]
+	// staged is the newest state prepared for a commit whose events are submitted to the log
+	// but perhaps not yet durable. The committer (holding the database's commit lock) stages
+	// states; Abort may clear it from any goroutine. pubMu orders the Publish calls made by
+	// the goroutines waiting for their commits to become durable.
+	staged atomic.Pointer[State]
+	pubMu  sync.Mutex
 
 	// rowIDs and tableIDs are the last ids handed out: store-wide, so concurrent transactions
 	// never pick the same one, and resumed after the largest the log has seen.
@@ -130,7 +137,8 @@ func (st *Store) replay(s *State, to uint64) error {
 	if s.Seq() >= to {
 		return nil
 	}
-	return st.log.Scan(s.Seq()+1, to, func(r eventlog.Record) error {
+	// ScanBorrowed lends each payload instead of copying it: Decode copies what it keeps.
+	return st.log.ScanBorrowed(s.Seq()+1, to, func(r *eventlog.Record) error {
 		e, err := eventlog.Decode(r.Type, r.Payload)
 		if err != nil {
 			return fmt.Errorf("storage: decoding event %d: %w", r.Seq, err)
@@ -145,6 +153,28 @@ func (st *Store) replay(s *State, to uint64) error {
 
 // Current returns the latest published state. It is immutable; hold it as long as needed.
 func (st *Store) Current() *State { return st.cur.Load() }
+
+// Latest returns the newest state a commit has been prepared to: the staged state of a commit
+// whose events are submitted to the log but not yet durable, or else Current. A new commit
+// builds on it. Only the committer, holding the commit lock, may call it.
+func (st *Store) Latest() *State {
+	cur := st.Current()
+	if s := st.staged.Load(); s != nil && s.seq > cur.seq {
+		return s
+	}
+	return cur
+}
+
+// HashAt returns the log's chain hash after event seq, in hex (64 zeros at seq 0): what
+// current_hash() shows, so an auditor can pin a point of history and later prove that nothing
+// before it changed.
+func (st *Store) HashAt(seq uint64) (string, error) {
+	h, err := st.log.HashAt(seq)
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h[:]), nil
+}
 
 // Log returns the event log the store was opened over.
 func (st *Store) Log() *eventlog.Log { return st.log }

@@ -35,8 +35,15 @@ type Tx struct {
 }
 
 // Begin starts a transaction on the current state.
-func (st *Store) Begin() *Tx {
-	return &Tx{st: st, base: st.Current(), seen: map[rowRef]uint64{},
+func (st *Store) Begin() *Tx { return st.beginAt(st.Current()) }
+
+// BeginLatest starts a transaction on Latest: what a statement that commits at once (an
+// autocommit write, run under the commit lock) reads, so that it cannot conflict with
+// commits still on their way to disk. Only the committer, holding the commit lock, may call it.
+func (st *Store) BeginLatest() *Tx { return st.beginAt(st.Latest()) }
+
+func (st *Store) beginAt(base *State) *Tx {
+	return &Tx{st: st, base: base, seen: map[rowRef]uint64{},
 		written: map[uint64]bool{}, altered: map[uint64]bool{}}
 }
 

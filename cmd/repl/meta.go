@@ -13,6 +13,7 @@ const help = `General
   \q                  quit
   \?                  this help
   \timing             toggle printing how long each statement takes
+  \durability [MODE]  show or set when COMMIT returns: always, interval[=10ms], off
 Tables
   \dt                 list tables
   \d TABLE            describe a table: columns, types, defaults, indexes
@@ -35,6 +36,13 @@ func (sh *Shell) meta(text string) error {
 	case `\timing`:
 		sh.timing = !sh.timing
 		fmt.Fprintf(sh.out, "Timing is %s.\n", map[bool]string{true: "on", false: "off"}[sh.timing])
+	case `\durability`:
+		if len(args) > 0 {
+			if err := sh.db.SetDurability(strings.Join(args, " ")); err != nil {
+				return fmt.Errorf(`\durability: %v`, err)
+			}
+		}
+		fmt.Fprintf(sh.out, "Durability is %s.\n", sh.db.Durability())
 	case `\dt`:
 		sh.listTables()
 	case `\d`:

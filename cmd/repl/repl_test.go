@@ -81,6 +81,11 @@ INSERT INTO t VALUES (2, 'bob');
 	assert.Len(t, lines, 4, "header, rule and two events:\n%s", out.String())
 	assert.Contains(t, lines[3], "bob")
 
+	out.Reset()
+	require.NoError(t, sh.Command(`\durability interval 20ms`))
+	assert.Equal(t, "Durability is interval 20ms.\n", out.String())
+	require.Error(t, sh.Command(`\durability sometimes`))
+
 	require.Error(t, sh.Command(`\nope`))
 	require.NoError(t, sh.Command(`\q`))
 }
