@@ -41,7 +41,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	webMode := fs.Bool("web", false, "serve the HTTP API instead of the REPL")
 	addr := fs.String("addr", "127.0.0.1:8080", "HTTP listen `address` for --web")
 	durability := fs.String("durability", "always", "when COMMIT returns: `always` (after fdatasync), interval[=10ms] (a crash may lose that much), off (tests only)")
-	snapshotEvery := fs.Uint64("snapshot-every", 0, "write a snapshot every `N` events (0: the default, 10000)")
+	snapshotEvery := fs.Uint64("snapshot-every", 0, "write a snapshot every `N` events (0: the default, 10000 or the number of rows if larger)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -26,7 +26,8 @@ type Options struct {
 	// NoSync is DurabilityOff, kept as a short form for tests.
 	NoSync bool
 	// SnapshotEvery is how many events pass between automatic snapshots (0: the storage
-	// default). NoSnapshots turns automatic and on-close snapshots off.
+	// default, every 10000 events or every as many events as there are rows, whichever is
+	// more; see storage.Options). NoSnapshots turns automatic and on-close snapshots off.
 	SnapshotEvery uint64
 	NoSnapshots   bool
 	// KeepSnapshots is how many snapshots are kept on disk (0: the storage default).

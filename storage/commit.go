@@ -105,7 +105,7 @@ func (st *Store) Publish(next *State) {
 	}
 	next.seal()
 	st.cur.Store(next)
-	if st.opts.NoSnapshots || st.closed.Load() || next.seq-st.lastSnap.Load() < st.opts.SnapshotEvery {
+	if st.opts.NoSnapshots || st.closed.Load() || !st.snapshotDue(next) {
 		return
 	}
 	if !st.snapping.CompareAndSwap(false, true) {
@@ -119,6 +119,28 @@ func (st *Store) Publish(next *State) {
 			st.logger.Warn("storage: background snapshot failed", "seq", next.seq, "err", err)
 		}
 	}()
+}
+
+// snapshotDue says whether enough events have passed since the last snapshot to write one of
+// s: SnapshotEvery of them — or, with the default setting, at least as many as s has rows.
+// A snapshot costs time proportional to the rows it holds, so a fixed interval would make a
+// growing database spend ever more of its time snapshotting (a bulk load of N rows would
+// write O(N²) bytes); tying the interval to the size keeps the cost per event constant,
+// while the events to replay after the newest snapshot stay no more than one snapshot's worth.
+// An explicitly configured SnapshotEvery is honoured exactly.
+func (st *Store) snapshotDue(s *State) bool {
+	since := s.seq - st.lastSnap.Load()
+	if since < st.opts.SnapshotEvery {
+		return false
+	}
+	if !st.adaptive {
+		return true
+	}
+	var rows uint64
+	for _, t := range s.tables {
+		rows += uint64(t.Len())
+	}
+	return since >= rows
 }
 
 // Snapshot writes a snapshot of the current state now (if there is none at its seq already)

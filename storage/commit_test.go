@@ -112,3 +112,33 @@ func TestEmptyTx(t *testing.T) {
 	require.NoError(t, err)
 	assert.Same(t, st.Current(), next)
 }
+
+// With the default setting a snapshot waits for as many events as the state has rows; an
+// explicit SnapshotEvery is exact.
+func TestSnapshotDue(t *testing.T) {
+	st := &Store{opts: Options{SnapshotEvery: 10}, adaptive: true}
+	s := NewState()
+	s.tables = map[uint64]*Table{}
+	big := newTestTable(t, 50)
+	s.tables[1] = big
+	s.seq = 20
+	assert.False(t, st.snapshotDue(s), "20 events, 50 rows: not yet")
+	s.seq = 50
+	assert.True(t, st.snapshotDue(s))
+	st.adaptive = false
+	s.seq = 20
+	assert.True(t, st.snapshotDue(s), "explicit interval is exact")
+	s.seq = 5
+	assert.False(t, st.snapshotDue(s))
+}
+
+// newTestTable returns a table of n one-column rows, without indexes.
+func newTestTable(t *testing.T, n int) *Table {
+	t.Helper()
+	tab := newTable(&schema.Table{ID: 1, Name: "x", Columns: []schema.Column{{ID: 1, Name: "a", Type: schema.Integer}}})
+	for i := 1; i <= n; i++ {
+		tab.put(uint64(i), uint64(i), schema.Row{schema.Int(int64(i))})
+	}
+	require.Equal(t, n, tab.Len())
+	return tab
+}

@@ -16,7 +16,8 @@ import (
 // Options configures a Store. A nil *Options means all defaults.
 type Options struct {
 	// SnapshotEvery is how many events may be published after the last snapshot before
-	// Publish starts writing another one in the background; 0 means 10000.
+	// Publish starts writing another one in the background. 0 means the default: 10000, or
+	// as many events as the state has rows when that is more (see snapshotDue).
 	SnapshotEvery uint64
 	// KeepSnapshots is how many snapshot files to keep, newest first; 0 means 4.
 	KeepSnapshots int
@@ -47,6 +48,8 @@ type Store struct {
 	logger *slog.Logger
 
 	cur atomic.Pointer[State]
+	// adaptive is set when SnapshotEvery was left at its default: see snapshotDue.
+	adaptive bool
 	// staged is the newest state prepared for a commit whose events are submitted to the log
 	// but perhaps not yet durable. The committer (holding the database's commit lock) stages
 	// states; Abort may clear it from any goroutine. pubMu orders the Publish calls made by
@@ -80,6 +83,7 @@ func Open(dir string, log *eventlog.Log, opts *Options) (*Store, error) {
 	}
 	if st.opts.SnapshotEvery == 0 {
 		st.opts.SnapshotEvery = defaultSnapshotEvery
+		st.adaptive = true
 	}
 	if st.opts.KeepSnapshots <= 0 {
 		st.opts.KeepSnapshots = defaultKeepSnapshots
