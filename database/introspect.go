@@ -183,13 +183,13 @@ func eventTable(ev eventlog.Event) (tableID, rowID uint64, ok bool) {
 // for a table without a primary key. It follows the row across updates of its key: all events
 // of every row that ever had that key are returned.
 func (db *DB) History(table, key string) ([]EventInfo, error) {
-	def, ok := db.store.Current().Catalog().Lookup(table)
+	cat := db.store.Current().Catalog()
+	def, ok := cat.Lookup(table)
 	if !ok {
 		return nil, schema.Errorf(schema.CodeUndefinedTable, "relation %q does not exist", table)
 	}
 	want := splitKey(key)
 	rows := map[uint64]bool{}
-	cat := db.store.Current().Catalog()
 	// Only this table's events are read, through the log's per-table index. Pass 1 finds the
 	// row ids whose images ever had the key; pass 2 collects those rows' events.
 	err := db.scanTableEvents(def.ID, func(e EventInfo) error {

@@ -37,9 +37,9 @@ func (s *Session) Close() {
 // autocommitted statement is durable when its result is returned). Arguments bind $1, $2, …
 // (or ?, numbered in order) in every statement of the text.
 func (s *Session) Exec(ctx context.Context, sql string, args ...any) ([]*Result, error) {
-	stmts, err := parser.Parse(sql)
+	stmts, err := Parse(sql)
 	if err != nil {
-		return nil, syntaxError(err)
+		return nil, err
 	}
 	vals, err := Values(args)
 	if err != nil {
@@ -224,6 +224,17 @@ func logError(err error, inDoubt bool) error {
 		msg = "the event log failed while writing this commit; its outcome is unknown and the database is read-only until restarted: "
 	}
 	return &schema.Error{Code: schema.CodeIOError, Message: msg + err.Error(), Err: err}
+}
+
+// Parse parses SQL text into statements for ExecStmt (the driver prepares with it). A syntax
+// error is returned as an *schema.Error with SQLSTATE 42601 and the position of the first
+// mistake.
+func Parse(sql string) ([]parser.Stmt, error) {
+	stmts, err := parser.Parse(sql)
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	return stmts, nil
 }
 
 // syntaxError turns a parser error into an SQL error with SQLSTATE 42601 and its position.

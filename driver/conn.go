@@ -38,9 +38,9 @@ func (c *conn) Prepare(query string) (sqldriver.Stmt, error) {
 
 // PrepareContext parses the query once; executing the statement reuses the syntax tree.
 func (c *conn) PrepareContext(ctx context.Context, query string) (sqldriver.Stmt, error) {
-	stmts, err := parser.Parse(query)
+	stmts, err := database.Parse(query)
 	if err != nil {
-		return nil, toSQLError(err)
+		return nil, err
 	}
 	return &stmt{conn: c, stmts: stmts}, nil
 }
@@ -194,15 +194,7 @@ func named(args []sqldriver.Value) []sqldriver.NamedValue {
 type result int64
 
 func (r result) LastInsertId() (int64, error) {
-	return 0, errors.New("eventsql: LastInsertId is not supported; use RETURNING or a key you choose")
+	return 0, errors.New("eventsql: LastInsertId is not supported: eventsql has no auto-increment columns, so choose the key yourself")
 }
 
 func (r result) RowsAffected() (int64, error) { return int64(r), nil }
-
-func toSQLError(err error) error {
-	var pe *parser.Error
-	if errors.As(err, &pe) {
-		return &schema.Error{Code: schema.CodeSyntax, Message: pe.Error(), Line: pe.Pos.Line, Col: pe.Pos.Col, Err: err}
-	}
-	return err
-}
