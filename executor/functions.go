@@ -20,6 +20,22 @@ func isAggregate(name string) bool {
 	return false
 }
 
+// scalarFunc compiles a call of a scalar function whose arguments are compiled: it picks the
+// overload for the argument types (coercing unknown literals as PostgreSQL does) or returns
+// errNoFunction.
+type scalarFunc func(c *compiler, n *parser.FuncCall, args []*expr) (*expr, error)
+
+// scalarFuncs holds the scalar functions by name, filled by the init functions of the files that
+// define them (functions_*.go), so each family of functions lives in its own file.
+var scalarFuncs = map[string]scalarFunc{}
+
+func registerScalar(name string, f scalarFunc) {
+	if _, dup := scalarFuncs[name]; dup {
+		panic("executor: function " + name + " registered twice")
+	}
+	scalarFuncs[name] = f
+}
+
 func (c *compiler) funcCall(n *parser.FuncCall) (*expr, error) {
 	if isAggregate(n.Name) {
 		if c.inAggregate {
@@ -36,6 +52,9 @@ func (c *compiler) funcCall(n *parser.FuncCall) (*expr, error) {
 		if args[i], err = c.compile(a); err != nil {
 			return nil, err
 		}
+	}
+	if f, ok := scalarFuncs[n.Name]; ok {
+		return f(c, n, args)
 	}
 	switch n.Name {
 	case "coalesce":

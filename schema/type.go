@@ -13,9 +13,13 @@ const (
 	KindText
 	KindBool
 	KindTimestamp
+	KindNumeric     // exact decimal: NUMERIC(p,s)
+	KindDate        // days since 2000-01-01
+	KindTimestampTZ // microseconds since the Unix epoch, an absolute instant
+	KindInterval    // months, days and microseconds, kept apart as PostgreSQL does
 )
 
-var kindNames = [...]string{"null", "integer", "float", "text", "boolean", "timestamp"}
+var kindNames = [...]string{"null", "integer", "float", "text", "boolean", "timestamp", "numeric", "date", "timestamptz", "interval"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
