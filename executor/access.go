@@ -43,6 +43,10 @@ type access struct {
 	types  []schema.Type
 	conds  []parser.Expr
 	join   bool // the keys read the probe row: an index nested loop
+	// ordered is set when the plan relies on indexRange visiting rows in key order (ORDER BY
+	// served by the index); desc walks the range backwards; whole reads every entry, NULL
+	// keys included (no bounds).
+	ordered, desc, whole bool
 }
 
 // chooseAccess picks the best path for a table given the bindings its conditions offer:

@@ -92,7 +92,13 @@ func (s *scanOp) explain() *planNode {
 	a := s.access
 	n := &planNode{label: "Seq Scan on " + name}
 	if a.kind != seqScan {
-		n.label = "Index Scan using " + a.ixDef.Name + " on " + name + " " + formatConds(a.conds)
+		n.label = "Index Scan using " + a.ixDef.Name + " on " + name
+		if a.desc {
+			n.label = "Index Scan Backward using " + a.ixDef.Name + " on " + name
+		}
+		if len(a.conds) > 0 {
+			n.label += " " + formatConds(a.conds)
+		}
 	}
 	var rest []parser.Expr
 	for _, c := range s.conds {

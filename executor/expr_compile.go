@@ -26,6 +26,10 @@ type expr struct {
 	lit *schema.Value
 	// name is the output column name PostgreSQL would give the expression.
 	name string
+	// isCol is set when the expression is a plain reference to column col of its own scope's
+	// row, so the planner can see that ORDER BY col can be served by an index on it.
+	isCol bool
+	col   int
 }
 
 const anonymous = "?column?"
@@ -127,7 +131,7 @@ func (c *compiler) columnRef(n *parser.ColumnRef) (*expr, error) {
 	}
 	col := found.cols[pos]
 	if found == c.sc {
-		return &expr{typ: col.typ, name: col.name, eval: func(row schema.Row) (schema.Value, error) {
+		return &expr{typ: col.typ, name: col.name, isCol: true, col: pos, eval: func(row schema.Row) (schema.Value, error) {
 			return row[pos], nil
 		}}, nil
 	}

@@ -95,6 +95,9 @@ func (p *planner) planSelect(s *parser.SelectStmt) (*query, error) {
 			op = &filterOp{in: op, conds: []*expr{having}, text: []parser.Expr{s.Having}}
 		}
 	}
+	if g == nil && !s.Distinct && p.orderedByIndex(op, keys, exprs, s.Limit != nil) {
+		keys = nil // the scan reads the rows in the order asked for
+	}
 	op = &projectOp{in: op, exprs: exprs}
 	if s.Distinct {
 		op = &distinctOp{x: p.x, in: op, n: len(cols), text: columnNames(cols)}
@@ -158,8 +161,10 @@ func (p *planner) pseudoconstant(sc *scope, conds []parser.Expr) (gates, rest []
 
 // finish adds ORDER BY and LIMIT/OFFSET.
 func (p *planner) finish(op operator, keys []sortKey, limit, offset parser.Expr) (operator, error) {
+	var sorter *sortOp
 	if len(keys) > 0 {
-		op = &sortOp{x: p.x, in: op, keys: keys}
+		sorter = &sortOp{x: p.x, in: op, keys: keys}
+		op = sorter
 	}
 	if limit == nil && offset == nil {
 		return op, nil
@@ -171,6 +176,9 @@ func (p *planner) finish(op operator, keys []sortKey, limit, offset parser.Expr)
 	}
 	if l.offset, err = p.countExpr(offset, "OFFSET"); err != nil {
 		return nil, err
+	}
+	if sorter != nil {
+		sorter.limit, sorter.offset = l.limit, l.offset // keep only the rows LIMIT can reach
 	}
 	return l, nil
 }
@@ -276,7 +284,7 @@ func compileItems(c *compiler, items []selectItem, g *grouping) ([]*expr, []Colu
 			e, err = g.columnAt(it.pos, it.ast)
 		case it.pos >= 0:
 			col, pos := c.sc.cols[it.pos], it.pos
-			e = &expr{typ: col.typ, name: col.name, eval: func(row schema.Row) (schema.Value, error) { return row[pos], nil }}
+			e = &expr{typ: col.typ, name: col.name, isCol: true, col: pos, eval: func(row schema.Row) (schema.Value, error) { return row[pos], nil }}
 		default:
 			e, err = c.compile(it.ast)
 		}

@@ -125,6 +125,9 @@ func (a *access) scan(x *execution, bt *baseTable, probe schema.Row, fn func(id 
 // last, are excluded when there is no upper bound.
 func (a *access) scanRange(probe schema.Row, visit func(uint64) bool, err *error) error {
 	from, to := "", schema.Key(schema.Null)
+	if a.whole {
+		to = ""
+	}
 	for i, e := range []*expr{a.lo, a.hi} {
 		if e == nil {
 			continue
@@ -142,7 +145,11 @@ func (a *access) scanRange(probe schema.Row, visit func(uint64) bool, err *error
 			to = prefixEnd(schema.Key(v))
 		}
 	}
-	a.ix.(index.Ordered).Ascend(from, to, func(_ string, id uint64) bool { return visit(id) })
+	if a.desc {
+		descendInRowOrder(a.ix.(index.Ordered), from, to, visit)
+	} else {
+		a.ix.(index.Ordered).Ascend(from, to, func(_ string, id uint64) bool { return visit(id) })
+	}
 	return *err
 }
 

@@ -25,9 +25,25 @@ type sortOp struct {
 	x    *execution
 	in   operator
 	keys []sortKey
+	// limit and offset are the LIMIT/OFFSET applied to the sorted rows (nil when absent): with
+	// a LIMIT only the first offset+limit rows can matter, and a bounded heap keeps just those.
+	limit, offset *expr
 }
 
 func (s *sortOp) produce(emit func(schema.Row) error) error {
+	if s.limit != nil {
+		limit, err := evalCount(s.limit, "LIMIT", codeNegativeLimit)
+		if err != nil {
+			return err
+		}
+		offset, err := evalCount(s.offset, "OFFSET", codeNegativeOffset)
+		if err != nil {
+			return err
+		}
+		if limit >= 0 && limit+max(offset, 0) <= topNMax {
+			return s.topN(int(limit+max(offset, 0)), emit)
+		}
+	}
 	var rows []schema.Row
 	err := s.in.produce(func(row schema.Row) error {
 		rows = append(rows, row)
