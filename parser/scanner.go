@@ -336,7 +336,7 @@ func Complete(src string) bool {
 
 // escapeString scans PostgreSQL's escape string E'...': backslash sequences \b \f \n \r \t,
 // \ooo (octal), \xhh (hex), \uXXXX and \UXXXXXXXX (code points); a backslash before any
-// other character stands for that character, and ” is a quote as in a plain string.
+// other character stands for that character, and a doubled quote is a quote as in a plain string.
 func (s *scanner) escapeString(start int, pos Pos) item {
 	var b strings.Builder
 	s.off += 2 // E and the opening quote
