@@ -26,18 +26,18 @@ type finisher interface {
 
 // compileStringAgg compiles the arguments of string_agg(value text, delimiter text).
 func (a *aggregate) compileStringAgg(ac *compiler, n *parser.FuncCall) error {
-	var es [2]*expr
+	var es, orig [2]*expr
 	for i, e := range n.Args {
-		x, err := ac.compile(e)
-		if err != nil {
+		var err error
+		if orig[i], err = ac.compile(e); err != nil {
 			return err
 		}
-		if es[i], err = coerce(x, schema.Text, e); err != nil {
+		if es[i], err = coerce(orig[i], schema.Text, e); err != nil {
 			return err
 		}
 	}
 	if es[0].typ.Kind != schema.KindText || es[1].typ.Kind != schema.KindText {
-		return errNoFunction(n, es[:])
+		return errNoFunction(n, orig[:])
 	}
 	a.typ, a.arg, a.extras = schema.Text, es[0], []*expr{es[1]}
 	return nil

@@ -96,7 +96,7 @@ func (p *parser) parseBinaryExpr(minPrec int) Expr {
 			}
 			x, open = l, precLike
 		default:
-			if prec == precCompare && (p.tok.tok == ANY || p.tok.tok == ALL || p.tok.tok == IDENT && p.tok.lit == "some") && p.peek(1) == LPAREN {
+			if prec == precCompare && (p.tok.tok == ANY || p.tok.tok == ALL || p.tok.tok == SOME) && p.peek(1) == LPAREN {
 				x = p.parseQuantified(pos, x, binaryOps[t])
 				break
 			}
