@@ -103,3 +103,28 @@ func TestStringFunctionErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestFunctionColumnNames: the output column names PostgreSQL 15 gives these calls (the
+// special forms are named after the function they become).
+func TestFunctionColumnNames(t *testing.T) {
+	d := newDB(t)
+	res, err := d.exec(`SELECT substring('abc' FROM 2), trim(' a'), trim(LEADING FROM ' a'), position('a' IN 'abc'),
+		greatest(1, 2), least(1, 2), concat('a'), 'a' IS DISTINCT FROM 'b', 2 ^ 2, octet_length('a')`)
+	require.NoError(t, err)
+	var names []string
+	for _, c := range res.Columns {
+		names = append(names, c.Name)
+	}
+	assert.Equal(t, []string{"substring", "btrim", "ltrim", "position", "greatest", "least", "concat",
+		"?column?", "?column?", "octet_length"}, names)
+}
+
+// TestAggregatesMore: string_agg with a delimiter per row (the one before each value but the
+// first, NULL counting as empty), the boolean aggregates, and text forms of other types.
+func TestAggregatesMore(t *testing.T) {
+	d := newDB(t)
+	assert.Equal(t, "a+bc|t|t|f", d.one(`SELECT string_agg(x, y), bool_and(true), every(true), bool_or(false)
+		FROM (SELECT 'a' AS x, '-' AS y UNION ALL SELECT 'b', '+' UNION ALL SELECT 'c', NULL) AS v`))
+	assert.Equal(t, "x2024-01-01 10:00:00|1.52024-01-01 00:00:00",
+		d.one(`SELECT 'x' || '2024-01-01 10:00'::timestamp, concat(1.5::real, '2024-01-01'::timestamp)`))
+}
