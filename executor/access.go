@@ -192,7 +192,7 @@ func (c *compiler) localBindings(conds []parser.Expr) []binding {
 				out = append(out, b)
 			}
 		case *parser.BetweenExpr:
-			if n.Not {
+			if n.Not || n.Symmetric {
 				continue
 			}
 			if b, ok := c.bindColumn(n.X, parser.OpGe, []parser.Expr{n.Lo}, cond); ok {

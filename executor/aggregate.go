@@ -33,6 +33,11 @@ type aggregate struct {
 	distinct bool
 	typ      schema.Type
 	text     string
+	// extras are further inputs read from each row (aggregate_more.go): string_agg's
+	// delimiter, then the ORDER BY keys, which start at orderAt and sort by order.
+	extras  []*expr
+	orderAt int
+	order   []sortKey
 }
 
 // newGrouping compiles the GROUP BY expressions over the input scope.
@@ -158,6 +163,10 @@ func (g *grouping) aggregate(c *compiler, n *parser.FuncCall) (*expr, error) {
 	switch {
 	case n.Star && n.Name == "count" && len(n.Args) == 0:
 		a.typ = schema.BigInt
+	case n.Name == "string_agg" && len(n.Args) == 2 && !n.Star:
+		if err := a.compileStringAgg(ac, n); err != nil {
+			return nil, err
+		}
 	case len(n.Args) != 1 || n.Star:
 		return nil, errAt(n, schema.CodeUndefinedFunction, "function %s with %d arguments does not exist", n.Name, len(n.Args))
 	default:
@@ -165,10 +174,22 @@ func (g *grouping) aggregate(c *compiler, n *parser.FuncCall) (*expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		if a.typ, err = aggregateType(n, arg.typ); err != nil {
+		switch n.Name {
+		case "bool_and", "bool_or", "every":
+			err = a.compileBoolAgg(n, arg)
+		case "string_agg":
+			err = errNoFunction(n, []*expr{arg})
+		default:
+			if a.typ, err = aggregateType(n, arg.typ); err == nil {
+				a.arg, _ = coerce(arg, schema.Text, n)
+			}
+		}
+		if err != nil {
 			return nil, err
 		}
-		a.arg, _ = coerce(arg, schema.Text, n)
+	}
+	if err := a.compileOrder(ac, n); err != nil {
+		return nil, err
 	}
 	g.aggs = append(g.aggs, a)
 	g.out.cols = append(g.out.cols, column{typ: a.typ})
@@ -253,6 +274,11 @@ func (a *aggregateOp) produce(emit func(schema.Row) error) error {
 		out := make(schema.Row, 0, len(a.g.out.cols)+len(a.g.deps))
 		out = append(out, grp.keys...)
 		for _, s := range grp.states {
+			if f, ok := s.(finisher); ok {
+				if err := f.finish(); err != nil {
+					return err
+				}
+			}
 			out = append(out, s.result())
 		}
 		out = append(out, grp.deps...)
@@ -283,7 +309,7 @@ func (a *aggregateOp) accumulate(grp *group, row schema.Row) error {
 				continue // aggregates skip NULLs; count(*) has no argument and counts all
 			}
 		}
-		if err := grp.states[i].add(v); err != nil {
+		if err := feed(grp.states[i], ag, v, row); err != nil {
 			return err
 		}
 	}

@@ -16,6 +16,9 @@ type aggState interface {
 }
 
 func (a *aggregate) newState() aggState {
+	if s := a.newExtraState(); s != nil {
+		return a.wrap(s)
+	}
 	var s aggState
 	switch a.fn {
 	case "count":
@@ -33,10 +36,7 @@ func (a *aggregate) newState() aggState {
 	default:
 		s = &extremeState{sign: 1}
 	}
-	if a.distinct {
-		return &distinctState{seen: map[string]bool{}, inner: s}
-	}
-	return s
+	return a.wrap(s)
 }
 
 type countState struct{ n int64 }

@@ -99,11 +99,14 @@ func (c *compiler) caseExpr(n *parser.CaseExpr) (*expr, error) {
 			return nil, err
 		}
 	}
-	results = append(results, elseExpr)
-	t, err := unify(results, "CASE", n)
+	// PostgreSQL resolves the ELSE first, which decides the order of the types in its
+	// "CASE types x and y cannot be matched".
+	ordered := append([]*expr{elseExpr}, results...)
+	t, err := unify(ordered, "CASE", n)
 	if err != nil {
 		return nil, err
 	}
+	results = append(ordered[1:], ordered[0])
 	out := &expr{typ: t, name: "case", konst: operand == nil || operand.konst}
 	for i := range conds {
 		out.konst = out.konst && conds[i].konst && results[i].konst

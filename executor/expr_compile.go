@@ -81,6 +81,8 @@ func (c *compiler) compile(e parser.Expr) (*expr, error) {
 		return c.inList(n)
 	case *parser.BetweenExpr:
 		return c.between(n)
+	case *parser.QuantifiedExpr:
+		return c.quantified(n)
 	case *parser.LikeExpr:
 		return c.like(n)
 	case *parser.FuncCall:

@@ -179,7 +179,7 @@ func TestExpressionErrors(t *testing.T) {
 		{"unknown function", "SELECT foo(1)", schema.CodeUndefinedFunction, "function foo(integer) does not exist"},
 		{"wrong argument type", "SELECT lower(id) FROM t", schema.CodeUndefinedFunction, "function lower(integer) does not exist"},
 		{"missing parameter", "SELECT $2", codeUndefinedParameter, "there is no parameter $2"},
-		{"CASE type mismatch", "SELECT CASE WHEN true THEN 1 ELSE name END FROM t", schema.CodeDatatypeMismatch, "CASE types integer and text cannot be matched"},
+		{"CASE type mismatch", "SELECT CASE WHEN true THEN 1 ELSE name END FROM t", schema.CodeDatatypeMismatch, "CASE types text and integer cannot be matched"},
 		{"unknown type", "SELECT 1::money", schema.CodeUndefinedObject, `type "money" does not exist`},
 		{"unsupported type", "SELECT 1::numeric", schema.CodeFeatureUnsupported, "type numeric is not supported"},
 		{"LIKE escape at end", `SELECT 'a' LIKE 'a\'`, codeInvalidEscape, "LIKE pattern must not end with escape character"},

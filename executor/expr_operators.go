@@ -57,6 +57,12 @@ func (c *compiler) unary(n *parser.UnaryExpr) (*expr, error) {
 }
 
 func (c *compiler) binary(n *parser.BinaryExpr) (*expr, error) {
+	switch n.Op {
+	case parser.OpPow:
+		return c.power(n)
+	case parser.OpIsDistinct, parser.OpIsNotDistinct:
+		return c.isDistinct(n)
+	}
 	l, err := c.compile(n.L)
 	if err != nil {
 		return nil, err

@@ -125,7 +125,8 @@ func not3(v schema.Value, not bool) schema.Value {
 	return schema.Bool(!v.Bool())
 }
 
-// between compiles x [NOT] BETWEEN lo AND hi as lo <= x AND x <= hi, evaluating x once.
+// between compiles x [NOT] BETWEEN lo AND hi as lo <= x AND x <= hi, evaluating x once;
+// BETWEEN SYMMETRIC also accepts hi <= x AND x <= lo.
 func (c *compiler) between(n *parser.BetweenExpr) (*expr, error) {
 	var es [3]*expr
 	for i, e := range []parser.Expr{n.X, n.Lo, n.Hi} {
@@ -151,7 +152,7 @@ func (c *compiler) between(n *parser.BetweenExpr) (*expr, error) {
 		// the other operands are never evaluated.
 		return constant(schema.Null, schema.Boolean, anonymous), nil
 	}
-	xe, loe, hie, not := es[0].eval, es[1].eval, es[2].eval, n.Not
+	xe, loe, hie, not, symmetric := es[0].eval, es[1].eval, es[2].eval, n.Not, n.Symmetric
 	return &expr{typ: schema.Boolean, konst: es[0].konst && es[1].konst && es[2].konst, name: anonymous,
 		eval: func(row schema.Row) (schema.Value, error) {
 			var v [3]schema.Value
@@ -161,15 +162,24 @@ func (c *compiler) between(n *parser.BetweenExpr) (*expr, error) {
 					return schema.Null, err
 				}
 			}
-			ge, le := schema.Null, schema.Null
-			if !v[0].IsNull() && !v[1].IsNull() {
-				ge = schema.Bool(schema.Compare(v[0], v[1]) >= 0)
+			res := within(v[0], v[1], v[2])
+			if symmetric {
+				res = or3(res, within(v[0], v[2], v[1]))
 			}
-			if !v[0].IsNull() && !v[2].IsNull() {
-				le = schema.Bool(schema.Compare(v[0], v[2]) <= 0)
-			}
-			return not3(and3(ge, le), not), nil
+			return not3(res, not), nil
 		}}, nil
+}
+
+// within is lo <= x AND x <= hi in three-valued logic.
+func within(x, lo, hi schema.Value) schema.Value {
+	ge, le := schema.Null, schema.Null
+	if !x.IsNull() && !lo.IsNull() {
+		ge = schema.Bool(schema.Compare(x, lo) >= 0)
+	}
+	if !x.IsNull() && !hi.IsNull() {
+		le = schema.Bool(schema.Compare(x, hi) <= 0)
+	}
+	return and3(ge, le)
 }
 
 // like compiles x [NOT] LIKE|ILIKE pattern [ESCAPE e]. The default escape is backslash; an

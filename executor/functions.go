@@ -14,7 +14,7 @@ import (
 // isAggregate reports whether name is an aggregate function.
 func isAggregate(name string) bool {
 	switch name {
-	case "count", "sum", "avg", "min", "max":
+	case "count", "sum", "avg", "min", "max", "string_agg", "bool_and", "bool_or", "every":
 		return true
 	}
 	return false
@@ -45,6 +45,9 @@ func (c *compiler) funcCall(n *parser.FuncCall) (*expr, error) {
 	}
 	if n.Distinct || n.Star {
 		return nil, errAt(n, codeWrongObjectType, "%s is not an aggregate function", n.Name)
+	}
+	if len(n.OrderBy) > 0 {
+		return nil, errAt(n, codeWrongObjectType, "ORDER BY specified, but %s is not an aggregate function", n.Name)
 	}
 	args := make([]*expr, len(n.Args))
 	for i, a := range n.Args {

@@ -275,7 +275,7 @@ func (x *execution) compileDefaultExpr(ast parser.Expr, col schema.Column) (*exp
 		switch e.(type) {
 		case *parser.ColumnRef:
 			bad = "column reference"
-		case *parser.SubqueryExpr, *parser.ExistsExpr:
+		case *parser.SubqueryExpr, *parser.ExistsExpr, *parser.QuantifiedExpr:
 			bad = "subquery"
 		case *parser.InExpr:
 			if e.(*parser.InExpr).Select != nil {

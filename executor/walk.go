@@ -26,6 +26,11 @@ func walkExpr(e parser.Expr, fn func(parser.Expr) bool) {
 		kids = []parser.Expr{n.X, n.Pattern, n.Escape}
 	case *parser.FuncCall:
 		kids = n.Args
+		for _, o := range n.OrderBy {
+			kids = append(kids, o.Expr)
+		}
+	case *parser.QuantifiedExpr:
+		kids = []parser.Expr{n.X}
 	case *parser.CastExpr:
 		kids = []parser.Expr{n.X}
 	case *parser.CaseExpr:
@@ -52,7 +57,7 @@ func conjuncts(e parser.Expr) []parser.Expr {
 			return append(conjuncts(n.L), conjuncts(n.R)...)
 		}
 	case *parser.BetweenExpr:
-		if !n.Not {
+		if !n.Not && !n.Symmetric {
 			return []parser.Expr{
 				&parser.BinaryExpr{At: n.At, Op: parser.OpGe, L: n.X, R: n.Lo},
 				&parser.BinaryExpr{At: n.At, Op: parser.OpLe, L: n.X, R: n.Hi},

@@ -333,26 +333,30 @@ type Op int
 
 // The operators.
 const (
-	OpAdd    Op = iota // +
-	OpSub              // -
-	OpMul              // *
-	OpDiv              // /
-	OpMod              // %
-	OpConcat           // ||
-	OpEq               // =
-	OpNe               // <> or !=
-	OpLt               // <
-	OpLe               // <=
-	OpGt               // >
-	OpGe               // >=
-	OpAnd              // AND
-	OpOr               // OR
-	OpNot              // NOT (unary)
-	OpNeg              // - (unary)
-	OpPlus             // + (unary)
+	OpAdd           Op = iota // +
+	OpSub                     // -
+	OpMul                     // *
+	OpDiv                     // /
+	OpMod                     // %
+	OpConcat                  // ||
+	OpEq                      // =
+	OpNe                      // <> or !=
+	OpLt                      // <
+	OpLe                      // <=
+	OpGt                      // >
+	OpGe                      // >=
+	OpAnd                     // AND
+	OpOr                      // OR
+	OpNot                     // NOT (unary)
+	OpNeg                     // - (unary)
+	OpPlus                    // + (unary)
+	OpPow                     // ^
+	OpIsDistinct              // IS DISTINCT FROM
+	OpIsNotDistinct           // IS NOT DISTINCT FROM
 )
 
-var opText = [...]string{"+", "-", "*", "/", "%", "||", "=", "<>", "<", "<=", ">", ">=", "AND", "OR", "NOT", "-", "+"}
+var opText = [...]string{"+", "-", "*", "/", "%", "||", "=", "<>", "<", "<=", ">", ">=", "AND", "OR", "NOT", "-", "+",
+	"^", "IS DISTINCT FROM", "IS NOT DISTINCT FROM"}
 
 func (o Op) String() string { return opText[o] }
 
@@ -386,12 +390,24 @@ type InExpr struct {
 	Select Stmt
 }
 
-// BetweenExpr is x [NOT] BETWEEN lo AND hi.
+// BetweenExpr is x [NOT] BETWEEN [SYMMETRIC] lo AND hi. SYMMETRIC accepts the bounds in
+// either order.
 type BetweenExpr struct {
+	At        Pos
+	X         Expr
+	Lo, Hi    Expr
+	Not       bool
+	Symmetric bool
+}
+
+// QuantifiedExpr is x op ANY (subquery) or x op ALL (subquery): the comparison op against
+// every row of the subquery, true if any (all) of them are. SOME is a synonym of ANY.
+type QuantifiedExpr struct {
 	At     Pos
 	X      Expr
-	Lo, Hi Expr
-	Not    bool
+	Op     Op // a comparison operator
+	All    bool
+	Select Stmt
 }
 
 // LikeExpr is x [NOT] LIKE|ILIKE pattern [ESCAPE esc].
@@ -405,13 +421,14 @@ type LikeExpr struct {
 }
 
 // FuncCall is name(args), name(*) (Star, for COUNT(*)), or name(DISTINCT args). Name is lower
-// case.
+// case. An aggregate call may order its input: string_agg(x, ',' ORDER BY x).
 type FuncCall struct {
 	At       Pos
 	Name     string
 	Args     []Expr
 	Star     bool
 	Distinct bool
+	OrderBy  []OrderItem
 }
 
 // CastExpr is CAST(x AS type), x::type, or a typed literal such as TIMESTAMP '...'.
@@ -494,36 +511,38 @@ func (*TableName) tableExprNode()     {}
 func (*JoinExpr) tableExprNode()      {}
 func (*SubqueryTable) tableExprNode() {}
 
-func (n *Literal) Pos() Pos      { return n.At }
-func (n *ColumnRef) Pos() Pos    { return n.At }
-func (n *Param) Pos() Pos        { return n.At }
-func (n *DefaultExpr) Pos() Pos  { return n.At }
-func (n *UnaryExpr) Pos() Pos    { return n.At }
-func (n *BinaryExpr) Pos() Pos   { return n.At }
-func (n *IsNullExpr) Pos() Pos   { return n.At }
-func (n *InExpr) Pos() Pos       { return n.At }
-func (n *BetweenExpr) Pos() Pos  { return n.At }
-func (n *LikeExpr) Pos() Pos     { return n.At }
-func (n *FuncCall) Pos() Pos     { return n.At }
-func (n *CastExpr) Pos() Pos     { return n.At }
-func (n *CaseExpr) Pos() Pos     { return n.At }
-func (n *SubqueryExpr) Pos() Pos { return n.At }
-func (n *ExistsExpr) Pos() Pos   { return n.At }
-func (n *ParenExpr) Pos() Pos    { return n.At }
+func (n *Literal) Pos() Pos        { return n.At }
+func (n *ColumnRef) Pos() Pos      { return n.At }
+func (n *Param) Pos() Pos          { return n.At }
+func (n *DefaultExpr) Pos() Pos    { return n.At }
+func (n *UnaryExpr) Pos() Pos      { return n.At }
+func (n *BinaryExpr) Pos() Pos     { return n.At }
+func (n *IsNullExpr) Pos() Pos     { return n.At }
+func (n *InExpr) Pos() Pos         { return n.At }
+func (n *BetweenExpr) Pos() Pos    { return n.At }
+func (n *QuantifiedExpr) Pos() Pos { return n.At }
+func (n *LikeExpr) Pos() Pos       { return n.At }
+func (n *FuncCall) Pos() Pos       { return n.At }
+func (n *CastExpr) Pos() Pos       { return n.At }
+func (n *CaseExpr) Pos() Pos       { return n.At }
+func (n *SubqueryExpr) Pos() Pos   { return n.At }
+func (n *ExistsExpr) Pos() Pos     { return n.At }
+func (n *ParenExpr) Pos() Pos      { return n.At }
 
-func (*Literal) exprNode()      {}
-func (*ColumnRef) exprNode()    {}
-func (*Param) exprNode()        {}
-func (*DefaultExpr) exprNode()  {}
-func (*UnaryExpr) exprNode()    {}
-func (*BinaryExpr) exprNode()   {}
-func (*IsNullExpr) exprNode()   {}
-func (*InExpr) exprNode()       {}
-func (*BetweenExpr) exprNode()  {}
-func (*LikeExpr) exprNode()     {}
-func (*FuncCall) exprNode()     {}
-func (*CastExpr) exprNode()     {}
-func (*CaseExpr) exprNode()     {}
-func (*SubqueryExpr) exprNode() {}
-func (*ExistsExpr) exprNode()   {}
-func (*ParenExpr) exprNode()    {}
+func (*Literal) exprNode()        {}
+func (*ColumnRef) exprNode()      {}
+func (*Param) exprNode()          {}
+func (*DefaultExpr) exprNode()    {}
+func (*UnaryExpr) exprNode()      {}
+func (*BinaryExpr) exprNode()     {}
+func (*IsNullExpr) exprNode()     {}
+func (*InExpr) exprNode()         {}
+func (*BetweenExpr) exprNode()    {}
+func (*QuantifiedExpr) exprNode() {}
+func (*LikeExpr) exprNode()       {}
+func (*FuncCall) exprNode()       {}
+func (*CastExpr) exprNode()       {}
+func (*CaseExpr) exprNode()       {}
+func (*SubqueryExpr) exprNode()   {}
+func (*ExistsExpr) exprNode()     {}
+func (*ParenExpr) exprNode()      {}

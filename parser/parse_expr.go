@@ -7,6 +7,7 @@ var binaryOps = map[Token]Op{
 	OR: OpOr, AND: OpAnd,
 	EQ: OpEq, NE: OpNe, LT: OpLt, LE: OpLe, GT: OpGt, GE: OpGe,
 	CONCAT: OpConcat, PLUS: OpAdd, MINUS: OpSub, STAR: OpMul, SLASH: OpDiv, PERCENT: OpMod,
+	CARET: OpPow,
 }
 
 // parseExpr parses a whole expression.
@@ -28,18 +29,23 @@ func (p *parser) parseExprList() []Expr {
 // parseBinaryExpr parses by precedence climbing: an operand, then every operator of
 // precedence >= minPrec, each taking as right operand what binds tighter than itself (so all
 // are left-associative). IS NULL is a postfix operator at its own level; BETWEEN, IN and
-// LIKE are handled here because they share the level of binary operators.
+// LIKE are handled here because they share the level of binary operators. As in
+// PostgreSQL, comparisons, the LIKE level and IS DISTINCT FROM do not associate: after
+// "a < b" another operator of the same level is an error, not "(a < b) < c".
 //
 //	binary_expr(min) = unary { op(prec >= min) operand } .
 //	operand          = binary_expr(prec+1)
+//	                 | [ ANY | SOME | ALL ] "(" query ")"        (after a comparison)
 //	                 | IS [NOT] NULL | ISNULL | NOTNULL
-//	                 | [NOT] BETWEEN binary_expr(||) AND binary_expr(||)
+//	                 | IS [NOT] DISTINCT FROM binary_expr(IS+1)
+//	                 | [NOT] BETWEEN [SYMMETRIC] binary_expr(||) AND binary_expr(||)
 //	                 | [NOT] IN "(" ( query | expr { "," expr } ) ")"
 //	                 | [NOT] ( LIKE | ILIKE ) binary_expr(||) [ ESCAPE binary_expr(||) ] .
 func (p *parser) parseBinaryExpr(minPrec int) Expr {
 	x := p.parseUnaryExpr()
 	grown := 0
 	defer func() { p.chain -= grown }()
+	open := LowestPrec // the level of a non-associative operator that x ends with
 	for {
 		t := p.tok.tok
 		prec := t.Precedence()
@@ -53,6 +59,9 @@ func (p *parser) parseBinaryExpr(minPrec int) Expr {
 		if prec == LowestPrec || prec < minPrec {
 			return x
 		}
+		if prec == open {
+			p.errorf(p.tok.pos, "%s does not associate with the operator before it: add parentheses", describe(p.tok))
+		}
 		grown++
 		p.grow()
 		pos := p.tok.pos
@@ -61,19 +70,22 @@ func (p *parser) parseBinaryExpr(minPrec int) Expr {
 			t = p.tok.tok
 			p.next()
 		}
+		open = LowestPrec
 		switch t {
 		case IS:
-			isNot := p.got(NOT)
-			p.expect(NULL)
-			x = &IsNullExpr{At: pos, X: x, Not: isNot}
+			x, open = p.parseIsTail(pos, x)
 		case ISNULL, NOTNULL:
 			x = &IsNullExpr{At: pos, X: x, Not: t == NOTNULL}
 		case BETWEEN:
 			b := &BetweenExpr{At: pos, X: x, Not: not}
+			if p.tok.tok == IDENT && p.tok.lit == "symmetric" && p.tok.raw != `"symmetric"` {
+				p.next()
+				b.Symmetric = true
+			}
 			b.Lo = p.parseBinaryExpr(precOther)
 			p.expect(AND)
 			b.Hi = p.parseBinaryExpr(precOther)
-			x = b
+			x, open = b, precLike
 		case IN:
 			x = p.parseIn(&InExpr{At: pos, X: x, Not: not})
 		case LIKE, ILIKE:
@@ -82,12 +94,50 @@ func (p *parser) parseBinaryExpr(minPrec int) Expr {
 			if p.got(ESCAPE) {
 				l.Escape = p.parseBinaryExpr(precOther)
 			}
-			x = l
+			x, open = l, precLike
 		default:
+			if prec == precCompare && (p.tok.tok == ANY || p.tok.tok == ALL || p.tok.tok == SOME) && p.peek(1) == LPAREN {
+				x = p.parseQuantified(pos, x, binaryOps[t])
+				break
+			}
 			y := p.parseBinaryExpr(prec + 1)
 			x = &BinaryExpr{At: pos, Op: binaryOps[t], L: x, R: y}
+			if prec == precCompare {
+				open = precCompare
+			}
 		}
 	}
+}
+
+// parseIsTail parses what follows IS: [NOT] NULL, or [NOT] DISTINCT FROM and its right
+// operand. It returns the level x is left open at (IS for DISTINCT FROM, which does not
+// associate).
+//
+//	is_tail = [ NOT ] ( NULL | DISTINCT FROM binary_expr(IS+1) ) .
+func (p *parser) parseIsTail(pos Pos, x Expr) (Expr, int) {
+	isNot := p.got(NOT)
+	if p.got(DISTINCT) {
+		p.expect(FROM)
+		op := OpIsDistinct
+		if isNot {
+			op = OpIsNotDistinct
+		}
+		return &BinaryExpr{At: pos, Op: op, L: x, R: p.parseBinaryExpr(precIs + 1)}, precIs
+	}
+	p.expect(NULL)
+	return &IsNullExpr{At: pos, X: x, Not: isNot}, LowestPrec
+}
+
+// parseQuantified parses the subquery of a comparison with ANY, SOME or ALL.
+//
+//	quantified = ( ANY | SOME | ALL ) "(" query ")" .
+func (p *parser) parseQuantified(pos Pos, x Expr, op Op) Expr {
+	q := &QuantifiedExpr{At: pos, X: x, Op: op, All: p.tok.tok == ALL}
+	p.next()
+	p.expect(LPAREN)
+	q.Select = p.parseQuery()
+	p.expect(RPAREN)
+	return q
 }
 
 // parseIn parses the parenthesized list or subquery of IN. "((" may open either a list whose
@@ -307,9 +357,12 @@ func (p *parser) parseParenExpr() Expr {
 	return paren().(Expr)
 }
 
-// parseCall parses a function call; the name is a word that may name a function.
+// parseCall parses a function call; the name is a word that may name a function. SQL's
+// special forms of substring, trim and position become plain calls, as in PostgreSQL:
+// substring(s FROM a FOR b) is substring(s, a, b), trim(LEADING c FROM s) is ltrim(s, c),
+// position(a IN b) is position(b, a).
 //
-//	call = name "(" [ "*" | [ DISTINCT | ALL ] expr { "," expr } ] ")" .
+//	call = name "(" [ "*" | [ DISTINCT | ALL ] expr { "," expr } [ ORDER BY order_list ] ] ")" .
 func (p *parser) parseCall() *FuncCall {
 	f := &FuncCall{At: p.tok.pos, Name: p.tok.lit}
 	p.next()
@@ -318,14 +371,85 @@ func (p *parser) parseCall() *FuncCall {
 	case p.got(STAR):
 		f.Star = true
 	case p.tok.tok == RPAREN:
+	case f.Name == "trim":
+		p.parseTrim(f)
+	case f.Name == "position":
+		a := p.parseBinaryExpr(precOther)
+		if p.got(IN) {
+			f.Args = []Expr{p.parseBinaryExpr(precOther), a}
+			break
+		}
+		f.Args = []Expr{a}
+		for p.got(COMMA) {
+			f.Args = append(f.Args, p.parseExpr())
+		}
 	default:
 		if !p.got(ALL) {
 			f.Distinct = p.got(DISTINCT)
 		}
 		f.Args = p.parseExprList()
+		if f.Name == "substring" && len(f.Args) == 1 && !f.Distinct {
+			p.parseSubstringTail(f)
+		}
+		if p.got(ORDER) {
+			p.expect(BY)
+			f.OrderBy = p.parseOrderBy()
+		}
 	}
 	p.expect(RPAREN)
 	return f
+}
+
+// parseSubstringTail parses the FROM and FOR clauses of substring(s FROM a FOR b), in either
+// order; FOR alone starts at 1.
+//
+//	substring_tail = [ FROM expr ] [ FOR expr ] | FOR expr FROM expr .
+func (p *parser) parseSubstringTail(f *FuncCall) {
+	var from, count Expr
+	for p.tok.tok == FROM && from == nil || p.tok.tok == FOR && count == nil {
+		if p.got(FROM) {
+			from = p.parseExpr()
+		} else {
+			p.next()
+			count = p.parseExpr()
+		}
+	}
+	switch {
+	case from != nil && count != nil:
+		f.Args = append(f.Args, from, count)
+	case from != nil:
+		f.Args = append(f.Args, from)
+	case count != nil:
+		f.Args = append(f.Args, &Literal{At: count.Pos(), Kind: LitInt, Text: "1"}, count)
+	}
+}
+
+// parseTrim parses the arguments of trim, turning the call into one of btrim, ltrim or rtrim.
+// trim(s, chars) without FROM is btrim(s, chars), as in PostgreSQL.
+//
+//	trim_args = [ LEADING | TRAILING | BOTH ] ( [ expr ] FROM expr_list | expr_list ) .
+func (p *parser) parseTrim(f *FuncCall) {
+	f.Name = "btrim"
+	if p.tok.tok == IDENT && p.tok.raw != "" && p.tok.raw[0] != '"' {
+		switch p.tok.lit {
+		case "leading":
+			f.Name = "ltrim"
+			p.next()
+		case "trailing":
+			f.Name = "rtrim"
+			p.next()
+		case "both":
+			p.next()
+		}
+	}
+	if p.got(FROM) {
+		f.Args = p.parseExprList()
+		return
+	}
+	f.Args = p.parseExprList()
+	if len(f.Args) == 1 && p.got(FROM) {
+		f.Args = append(p.parseExprList(), f.Args[0])
+	}
 }
 
 // parseCase parses a CASE expression, simple (with an operand) or searched.

@@ -24,7 +24,17 @@ func full(x Expr) string {
 		}
 		return "(" + full(x.X) + " IS NULL)"
 	case *BetweenExpr:
-		return "(" + full(x.X) + not(x.Not) + "BETWEEN " + full(x.Lo) + " AND " + full(x.Hi) + ")"
+		sym := ""
+		if x.Symmetric {
+			sym = "SYMMETRIC "
+		}
+		return "(" + full(x.X) + not(x.Not) + "BETWEEN " + sym + full(x.Lo) + " AND " + full(x.Hi) + ")"
+	case *QuantifiedExpr:
+		q := " ANY ("
+		if x.All {
+			q = " ALL ("
+		}
+		return "(" + full(x.X) + " " + x.Op.String() + q + Format(x.Select) + "))"
 	case *LikeExpr:
 		s := "(" + full(x.X) + not(x.Not) + "LIKE " + full(x.Pattern)
 		if x.Escape != nil {
@@ -90,6 +100,31 @@ func TestPrecedence(t *testing.T) {
 		{"a = NOT b AND c", "((a = (NOT b)) AND c)"},
 		{"a * NOT b + c", "(a * (NOT (b + c)))"},
 		{"NOT EXISTS (SELECT 1) AND a", "(NOT EXISTS (SELECT 1) AND a)"},
+		// ^ binds tighter than * and looser than unary minus, and associates to the left
+		{"-2 ^ 2", "((- 2) ^ 2)"},
+		{"2 ^ 3 ^ 2", "((2 ^ 3) ^ 2)"},
+		{"a * b ^ c", "(a * (b ^ c))"},
+		{"a ^ b * c", "((a ^ b) * c)"},
+		{"a ^ -b", "(a ^ (- b))"},
+		{"a ^ b::int", "(a ^ (b::INTEGER))"},
+		// IS [NOT] DISTINCT FROM is at the level of IS: its right operand takes comparisons
+		{"a IS DISTINCT FROM b = c", "(a IS DISTINCT FROM (b = c))"},
+		{"a = b IS NOT DISTINCT FROM c", "((a = b) IS NOT DISTINCT FROM c)"},
+		{"NOT a IS DISTINCT FROM b", "(NOT (a IS DISTINCT FROM b))"},
+		{"a IS NULL IS DISTINCT FROM b", "((a IS NULL) IS DISTINCT FROM b)"},
+		{"a IS DISTINCT FROM b AND c", "((a IS DISTINCT FROM b) AND c)"},
+		// the non-associative levels may follow a closed form or another level
+		{"a IN (1) IN (b)", "((a IN (1)) IN (b))"},
+		{"a LIKE b = c", "((a LIKE b) = c)"},
+		{"a = b IS NULL", "((a = b) IS NULL)"},
+		{"a IS NULL IS NULL", "((a IS NULL) IS NULL)"},
+		{"'a' || 'b' LIKE 'ab'", "(('a' || 'b') LIKE 'ab')"},
+		{"a IS NULL AND b", "((a IS NULL) AND b)"},
+		{"a BETWEEN SYMMETRIC 1 AND 2", "(a BETWEEN SYMMETRIC 1 AND 2)"},
+		{"a NOT BETWEEN SYMMETRIC b AND c + 1", "(a NOT BETWEEN SYMMETRIC b AND (c + 1))"},
+		{"a < ANY (SELECT 1) AND b", "((a < ANY (SELECT 1)) AND b)"},
+		{"a + 1 <> ALL (SELECT 1) = c", "(((a + 1) <> ALL (SELECT 1)) = c)"},
+		{"a = SOME (SELECT 1)", "(a = ANY (SELECT 1))"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {
@@ -133,6 +168,64 @@ func TestParseExprNodes(t *testing.T) {
 			require.NoError(t, err)
 			zeroPos(x)
 			assert.Equal(t, tt.want, x)
+		})
+	}
+}
+
+// TestNonAssociative checks that, as in PostgreSQL, comparisons, the BETWEEN/IN/LIKE level
+// and IS DISTINCT FROM do not chain: each case is a syntax error in PostgreSQL 15.
+func TestNonAssociative(t *testing.T) {
+	for _, src := range []string{
+		"1 < 2 < 3",
+		"1 = 1 = true",
+		"1 < 2 = true",
+		"1 < 2 + 1 > 0",
+		"'a' LIKE 'b' LIKE 'c'",
+		"'a' NOT ILIKE 'b' LIKE 'c'",
+		"'a' LIKE 'b' BETWEEN 'a' AND 'b'",
+		"1 BETWEEN 0 AND 2 LIKE 'a'",
+		"1 BETWEEN 0 AND 2 NOT IN (1)",
+		"1 IS DISTINCT FROM 2 IS NULL",
+		"a IS DISTINCT FROM b IS NOT DISTINCT FROM c",
+	} {
+		t.Run(src, func(t *testing.T) {
+			_, err := ParseExpr(src)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "does not associate")
+		})
+	}
+}
+
+// TestSpecialCallForms checks that SQL's keyword-argument calls become PostgreSQL's plain
+// calls, as PostgreSQL's grammar rewrites them.
+func TestSpecialCallForms(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"substring(s FROM 2 FOR 3)", "substring(s, 2, 3)"},
+		{"substring(s FOR 3 FROM 2)", "substring(s, 2, 3)"},
+		{"substring(s FROM 2)", "substring(s, 2)"},
+		{"substring(s FOR 3)", "substring(s, 1, 3)"},
+		{"substring(s, 2)", "substring(s, 2)"},
+		{"trim(s)", "btrim(s)"},
+		{"trim(s, 'x')", "btrim(s, 'x')"},
+		{"trim(FROM s)", "btrim(s)"},
+		{"trim('x' FROM s)", "btrim(s, 'x')"},
+		{"trim(BOTH 'x' FROM s)", "btrim(s, 'x')"},
+		{"trim(LEADING FROM s)", "ltrim(s)"},
+		{"trim(leading 'x' FROM s)", "ltrim(s, 'x')"},
+		{"trim(TRAILING 'x' || y FROM s)", "rtrim(s, 'x' || y)"},
+		{"position('b' IN s)", "position(s, 'b')"},
+		{"position(a || b IN c || d)", "position(c || d, a || b)"},
+		{"string_agg(x, ',' ORDER BY y DESC NULLS LAST, z)", "string_agg(x, ',' ORDER BY y DESC NULLS LAST, z)"},
+		{`E'a\\b\x41\101\u00e9''\''`, `'a\bAAé'''''`},
+		{`e'\t'`, "'\t'"},
+		{"2 ^ 3", "2 ^ 3"},
+		{"a IS NOT DISTINCT FROM b", "a IS NOT DISTINCT FROM b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			x, err := ParseExpr(tt.src)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, Format(x))
 		})
 	}
 }

@@ -32,6 +32,9 @@ func exprPrec(x Expr) (left, right int) {
 	switch x := x.(type) {
 	case *BinaryExpr:
 		p := binaryPrec(x.Op)
+		if p == precCompare || p == precIs {
+			return p, p - 1 // comparisons and IS DISTINCT FROM do not associate
+		}
 		return p, p
 	case *UnaryExpr:
 		if x.Op == OpNot {
@@ -46,8 +49,10 @@ func exprPrec(x Expr) (left, right int) {
 		return precIs, noLimit
 	case *InExpr:
 		return precLike, noLimit
+	case *QuantifiedExpr:
+		return precCompare, noLimit
 	case *BetweenExpr, *LikeExpr:
-		return precLike, precLike
+		return precLike, precLike - 1 // they do not associate
 	}
 	return noLimit, noLimit
 }
@@ -66,6 +71,10 @@ func binaryPrec(op Op) int {
 		return precAdd
 	case OpMul, OpDiv, OpMod:
 		return precMul
+	case OpPow:
+		return precPow
+	case OpIsDistinct, OpIsNotDistinct:
+		return precIs
 	}
 	return precPrimary
 }
@@ -151,9 +160,22 @@ func (p *printer) expr1(x Expr, m, r int) {
 		p.expr(x.X, m, precLike)
 		p.not(x.Not)
 		p.WriteString("BETWEEN ")
+		if x.Symmetric {
+			p.WriteString("SYMMETRIC ")
+		}
 		p.expr(x.Lo, precOther, precAnd)
 		p.WriteString(" AND ")
 		p.expr(x.Hi, precOther, r)
+	case *QuantifiedExpr:
+		p.expr(x.X, m, precCompare)
+		p.WriteString(" " + x.Op.String())
+		if x.All {
+			p.WriteString(" ALL (")
+		} else {
+			p.WriteString(" ANY (")
+		}
+		p.stmt(x.Select)
+		p.WriteString(")")
 	case *LikeExpr:
 		p.expr(x.X, m, precLike)
 		p.not(x.Not)
@@ -218,6 +240,7 @@ func (p *printer) closedExpr(x Expr) {
 		default:
 			p.exprList(x.Args)
 		}
+		p.queryTail(x.OrderBy, nil, nil)
 		p.WriteString(")")
 	case *CastExpr:
 		if l, ok := x.X.(*Literal); ok && l.Kind == LitString && len(x.Type.Args) == 0 &&

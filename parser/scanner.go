@@ -2,7 +2,9 @@ package parser
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // item is one scanned token.
@@ -126,6 +128,8 @@ func (s *scanner) next() item {
 	}
 	c := s.src[s.off]
 	switch {
+	case (c == 'e' || c == 'E') && s.peek(1) == '\'':
+		return s.escapeString(start, pos)
 	case isLetter(c):
 		for s.off < len(s.src) && isIdentChar(s.src[s.off]) {
 			s.off++
@@ -172,6 +176,8 @@ func (s *scanner) next() item {
 		tok = SLASH
 	case '%':
 		tok = PERCENT
+	case '^':
+		tok = CARET
 	case '?':
 		tok = QMARK
 	case '=':
@@ -326,4 +332,98 @@ func Complete(src string) bool {
 		return false
 	}
 	return items[len(items)-2].tok == SEMI
+}
+
+// escapeString scans PostgreSQL's escape string E'...': backslash sequences \b \f \n \r \t,
+// \ooo (octal), \xhh (hex), \uXXXX and \UXXXXXXXX (code points); a backslash before any
+// other character stands for that character, and a doubled quote is a quote as in a plain string.
+func (s *scanner) escapeString(start int, pos Pos) item {
+	var b strings.Builder
+	s.off += 2 // E and the opening quote
+	for {
+		if s.off >= len(s.src) {
+			s.unterminated = true
+			s.err(pos, "string literal not terminated")
+			return item{tok: ILLEGAL, raw: s.src[start:], pos: pos}
+		}
+		c := s.src[s.off]
+		switch {
+		case c == '\'' && s.peek(1) == '\'':
+			b.WriteByte('\'')
+			s.off += 2
+		case c == '\'':
+			s.off++
+			raw := s.src[start:s.off]
+			if !utf8.ValidString(b.String()) || strings.IndexByte(b.String(), 0) >= 0 {
+				s.err(pos, `invalid byte sequence for encoding "UTF8"`)
+				return item{tok: ILLEGAL, raw: raw, pos: pos}
+			}
+			return item{tok: STRING, lit: b.String(), raw: raw, pos: pos}
+		case c == '\\' && s.off+1 < len(s.src):
+			s.off++
+			s.escape(&b)
+		default:
+			if c == '\n' {
+				s.newline(s.off)
+			}
+			b.WriteByte(c)
+			s.off++
+		}
+	}
+}
+
+// escape decodes the backslash sequence at s.off (just after the backslash) into b.
+func (s *scanner) escape(b *strings.Builder) {
+	c := s.src[s.off]
+	s.off++
+	digits := func(max int, ok func(byte) bool, base int) (int, bool) {
+		n, i := 0, 0
+		for ; i < max && s.off < len(s.src) && ok(s.src[s.off]); i++ {
+			d, _ := strconv.ParseInt(s.src[s.off:s.off+1], base, 8)
+			n = n*base + int(d)
+			s.off++
+		}
+		return n, i > 0
+	}
+	isOct := func(c byte) bool { return '0' <= c && c <= '7' }
+	isHex := func(c byte) bool { return isDigit(c) || 'a' <= c|0x20 && c|0x20 <= 'f' }
+	switch c {
+	case 'b':
+		b.WriteByte('\b')
+	case 'f':
+		b.WriteByte('\f')
+	case 'n':
+		b.WriteByte('\n')
+	case 'r':
+		b.WriteByte('\r')
+	case 't':
+		b.WriteByte('\t')
+	case '0', '1', '2', '3', '4', '5', '6', '7':
+		s.off--
+		n, _ := digits(3, isOct, 8)
+		b.WriteByte(byte(n))
+	case 'x':
+		if n, ok := digits(2, isHex, 16); ok {
+			b.WriteByte(byte(n))
+		} else {
+			b.WriteByte('x')
+		}
+	case 'u', 'U':
+		width := 4
+		if c == 'U' {
+			width = 8
+		}
+		at := s.pos(s.off - 2)
+		n, _ := digits(width, isHex, 16)
+		if !utf8.ValidRune(rune(n)) || n == 0 {
+			s.err(at, "invalid Unicode escape value")
+			return
+		}
+		b.WriteRune(rune(n))
+	default:
+		if c == '\n' {
+			s.newline(s.off - 1)
+		}
+		b.WriteByte(c)
+	}
 }

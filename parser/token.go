@@ -33,6 +33,7 @@ const (
 	STAR    // *
 	SLASH   // /
 	PERCENT // %
+	CARET   // ^
 	CONCAT  // ||
 	EQ      // =
 	NE      // <> or !=
@@ -192,6 +193,7 @@ var tokens = [...]string{
 	STAR:    "*",
 	SLASH:   "/",
 	PERCENT: "%",
+	CARET:   "^",
 	CONCAT:  "||",
 	EQ:      "=",
 	NE:      "<>",
@@ -316,17 +318,18 @@ func Lookup(word string) Token {
 // the precedence it was asked for.
 const (
 	LowestPrec  = 0
-	precOr      = 1 // OR
-	precAnd     = 2 // AND
-	precNot     = 3 // NOT (prefix)
-	precIs      = 4 // IS [NOT] NULL, ISNULL, NOTNULL (postfix)
-	precCompare = 5 // < > = <= >= <> !=
-	precLike    = 6 // [NOT] BETWEEN, IN, LIKE, ILIKE
-	precOther   = 7 // || (PostgreSQL's "any other operator")
-	precAdd     = 8 // + -
-	precMul     = 9 // * / %
-	precUnary   = 10
-	precPrimary = 11 // literals, names, calls, parenthesized things: bind tightest
+	precOr      = 1  // OR
+	precAnd     = 2  // AND
+	precNot     = 3  // NOT (prefix)
+	precIs      = 4  // IS [NOT] NULL, ISNULL, NOTNULL (postfix)
+	precCompare = 5  // < > = <= >= <> !=
+	precLike    = 6  // [NOT] BETWEEN, IN, LIKE, ILIKE
+	precOther   = 7  // || (PostgreSQL's "any other operator")
+	precAdd     = 8  // + -
+	precMul     = 9  // * / %
+	precPow     = 10 // ^
+	precUnary   = 11 // unary - and + bind tighter than ^: -2 ^ 2 is 4
+	precPrimary = 12 // literals, names, calls, parenthesized things: bind tightest
 )
 
 // Precedence returns the binary-operator precedence of t (including the postfix IS and the
@@ -350,6 +353,8 @@ func (t Token) Precedence() int {
 		return precAdd
 	case STAR, SLASH, PERCENT:
 		return precMul
+	case CARET:
+		return precPow
 	}
 	return LowestPrec
 }

@@ -23,3 +23,10 @@ SELECT $1, $2 + ?, ?;
 SELECT 42, 4.2, .5, 5., 1e10, 1.5E-3, 'it''s', '', 'multi
 line', TRUE, FALSE, NULL, 99999999999999999999999;
 SELECT t.a, "T"."A", t."select";
+SELECT -2 ^ 2, 2 ^ 3 ^ 2, a * b ^ -c, (a ^ b)::int;
+SELECT a IS DISTINCT FROM b, a IS NOT DISTINCT FROM b = c, (a IS DISTINCT FROM b) IS NULL;
+SELECT a BETWEEN SYMMETRIC 1 AND 2, a NOT BETWEEN SYMMETRIC b AND c, (a < b) < c, (a LIKE b) LIKE c;
+SELECT a = ANY (SELECT 1), a <> ALL (SELECT x FROM t), a < SOME (SELECT 1) = true;
+SELECT substring(s FROM 2 FOR 3), substring(s FOR 1), trim(BOTH 'x' FROM s), trim(LEADING FROM s), position('a' IN s);
+SELECT string_agg(DISTINCT x, ',' ORDER BY x DESC NULLS FIRST), count(*) FROM t;
+SELECT E'a\tb\\c\'d', e'\x41\u00e9';
