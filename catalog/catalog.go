@@ -31,6 +31,8 @@ type Catalog struct {
 	// indexes maps the lower-cased name of every index of a live table to the table's ID.
 	// Index names are global, as in PostgreSQL, so two tables cannot have same-named indexes.
 	indexes map[string]uint64
+	// views holds the views' versions and names (view.go).
+	views views
 }
 
 // New returns an empty catalog.
@@ -60,6 +62,7 @@ func (c *Catalog) Clone() *Catalog {
 	for k, v := range c.indexes {
 		n.indexes[k] = v
 	}
+	n.views = c.views.clone()
 	return n
 }
 

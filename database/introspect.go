@@ -56,6 +56,10 @@ func (e EventInfo) Describe() string {
 		return fmt.Sprintf("%s row %d: %s → %s", e.Table, ev.RowID, formatRow(e.Columns, ev.Before), formatRow(e.Columns, ev.After))
 	case eventlog.RowDeleted:
 		return fmt.Sprintf("%s row %d: %s", e.Table, ev.RowID, formatRow(e.Columns, ev.Row))
+	case eventlog.ViewCreated:
+		return fmt.Sprintf("%s (%s) AS %s", ev.View.Name, strings.Join(ev.View.Columns, ", "), ev.View.Query)
+	case eventlog.ViewDropped:
+		return ev.Name
 	}
 	return ""
 }
@@ -90,6 +94,8 @@ var typeNames = map[eventlog.Type]string{
 	eventlog.TypeRowInserted:  "RowInserted",
 	eventlog.TypeRowUpdated:   "RowUpdated",
 	eventlog.TypeRowDeleted:   "RowDeleted",
+	eventlog.TypeViewCreated:  "ViewCreated",
+	eventlog.TypeViewDropped:  "ViewDropped",
 }
 
 // Events returns the committed events with from <= seq <= to (to == 0: up to the head).
@@ -148,8 +154,13 @@ func (db *DB) describer(fn func(EventInfo) error) func(eventlog.Record) error {
 				}
 			}
 		}
-		if tc, ok := ev.(eventlog.TableCreated); ok {
-			info.Table = tc.Table.Name
+		switch e := ev.(type) {
+		case eventlog.TableCreated:
+			info.Table = e.Table.Name
+		case eventlog.ViewCreated:
+			info.Table = e.View.Name
+		case eventlog.ViewDropped:
+			info.Table = e.Name
 		}
 		return fn(info)
 	}

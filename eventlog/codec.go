@@ -18,6 +18,7 @@ import (
 //	type    byte Kind, byte Width, uvarint Length
 //	index   string Name, uvarint n, n × uvarint column ID, byte Method,
 //	        byte flags (1 = unique, 2 = primary, 4 = constraint)
+//	view    uvarint ID, string Name, uvarint n, n × string column name, string Query
 const (
 	columnNotNull = 1
 
@@ -49,6 +50,29 @@ func DecodeTable(buf []byte) (schema.Table, int, error) {
 		return schema.Table{}, 0, d.err
 	}
 	return t, len(buf) - len(d.b), nil
+}
+
+// AppendView appends the encoding of v to buf and returns the extended buffer.
+func AppendView(buf []byte, v *schema.View) []byte { return appendView(buf, v) }
+
+// DecodeView decodes a view definition from the front of buf, returning it with the number
+// of bytes read. It fails with ErrBadEvent on malformed input and never panics.
+func DecodeView(buf []byte) (schema.View, int, error) {
+	d := decoder{b: buf}
+	v := d.view()
+	if d.err != nil {
+		return schema.View{}, 0, d.err
+	}
+	return v, len(buf) - len(d.b), nil
+}
+
+func appendView(buf []byte, v *schema.View) []byte {
+	buf = appendString(binary.AppendUvarint(buf, v.ID), v.Name)
+	buf = binary.AppendUvarint(buf, uint64(len(v.Columns)))
+	for _, c := range v.Columns {
+		buf = appendString(buf, c)
+	}
+	return appendString(buf, v.Query)
 }
 
 func appendString(buf []byte, s string) []byte {
@@ -203,6 +227,18 @@ func (d *decoder) table() schema.Table {
 	}
 	t.NextColumnID = uint32(d.bounded("next column id", math.MaxUint32))
 	return t
+}
+
+func (d *decoder) view() schema.View {
+	v := schema.View{ID: d.uvarint("view id"), Name: d.string("view name")}
+	if n := d.count("view column count"); n > 0 {
+		v.Columns = make([]string, n)
+		for i := range v.Columns {
+			v.Columns[i] = d.string("view column name")
+		}
+	}
+	v.Query = d.string("view query")
+	return v
 }
 
 func (d *decoder) column() schema.Column {

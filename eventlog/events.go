@@ -21,6 +21,8 @@ const (
 	TypeRowInserted  Type = 6
 	TypeRowUpdated   Type = 7
 	TypeRowDeleted   Type = 8
+	TypeViewCreated  Type = 9
+	TypeViewDropped  Type = 10
 )
 
 // Event is one fact of the vocabulary. Encode turns it into a record payload and Decode back.
@@ -99,6 +101,19 @@ type RowDeleted struct {
 	Row     schema.Row
 }
 
+// ViewCreated: a view was created, or replaced by CREATE OR REPLACE VIEW (then View.ID is the
+// replaced view's). View.Query is the query's canonical SQL text (parser.Format), so the log
+// stays readable and the parser alone gives it meaning.
+type ViewCreated struct {
+	View schema.View
+}
+
+// ViewDropped: the view with this ID (named Name at the time) was dropped.
+type ViewDropped struct {
+	ViewID uint64
+	Name   string
+}
+
 func (TableCreated) Type() Type { return TypeTableCreated }
 func (TableDropped) Type() Type { return TypeTableDropped }
 func (TableAltered) Type() Type { return TypeTableAltered }
@@ -107,6 +122,8 @@ func (IndexDropped) Type() Type { return TypeIndexDropped }
 func (RowInserted) Type() Type  { return TypeRowInserted }
 func (RowUpdated) Type() Type   { return TypeRowUpdated }
 func (RowDeleted) Type() Type   { return TypeRowDeleted }
+func (ViewCreated) Type() Type  { return TypeViewCreated }
+func (ViewDropped) Type() Type  { return TypeViewDropped }
 
 // The payload encoding, version 1. Every payload starts with the payload version byte, so a
 // later version can change an event's layout and Decode can still read old logs. Then, per type
@@ -122,6 +139,8 @@ func (RowDeleted) Type() Type   { return TypeRowDeleted }
 //	RowInserted   uvarint TableID, uvarint RowID, row Row
 //	RowUpdated    uvarint TableID, uvarint RowID, row Before, row After
 //	RowDeleted    uvarint TableID, uvarint RowID, row Row
+//	ViewCreated   uvarint ID, string Name, uvarint n, n × string column name, string Query
+//	ViewDropped   uvarint ViewID, string Name
 //
 // A payload must be consumed exactly: trailing bytes are an error, so every valid payload has
 // one meaning.
@@ -153,6 +172,10 @@ func Encode(e Event) Entry {
 		b = schema.AppendRow(b, e.After)
 	case RowDeleted:
 		b = schema.AppendRow(appendIDs(b, e.TableID, e.RowID), e.Row)
+	case ViewCreated:
+		b = appendView(b, &e.View)
+	case ViewDropped:
+		b = appendString(binary.AppendUvarint(b, e.ViewID), e.Name)
 	default:
 		panic(fmt.Sprintf("eventlog: Encode of unknown event %T", e))
 	}
@@ -190,6 +213,10 @@ func Decode(t Type, payload []byte) (Event, error) {
 			Before: d.row("before image"), After: d.row("after image")}
 	case TypeRowDeleted:
 		e = RowDeleted{TableID: d.uvarint("table id"), RowID: d.uvarint("row id"), Row: d.row("row")}
+	case TypeViewCreated:
+		e = ViewCreated{View: d.view()}
+	case TypeViewDropped:
+		e = ViewDropped{ViewID: d.uvarint("view id"), Name: d.string("view name")}
 	default:
 		return nil, fmt.Errorf("%w: %d", ErrUnknownType, t)
 	}
@@ -215,7 +242,8 @@ func (d *decoder) tableAltered() TableAltered {
 }
 
 // EventKeys is the Options.Keys function for eventsql's events: every table event belongs to
-// "t/<tableID>" (TableKey), and a row event also to "r/<tableID>/<rowID>" (RowKey). It decodes
+// "t/<tableID>" (TableKey), and a row event also to "r/<tableID>/<rowID>" (RowKey). A view's
+// events belong to "t/<viewID>": views take their IDs from the tables' counter. It decodes
 // only the ids at the front of the payload, and allocates the two keys as one string. A payload
 // it cannot read belongs to no key.
 func EventKeys(t Type, payload []byte) []string {
@@ -229,7 +257,8 @@ func EventKeys(t Type, payload []byte) []string {
 	var buf [48]byte
 	k := strconv.AppendUint(append(buf[:0], "t/"...), tableID, 10)
 	switch t {
-	case TypeTableCreated, TypeTableDropped, TypeTableAltered, TypeIndexCreated, TypeIndexDropped:
+	case TypeTableCreated, TypeTableDropped, TypeTableAltered, TypeIndexCreated, TypeIndexDropped,
+		TypeViewCreated, TypeViewDropped:
 		return []string{string(k)}
 	case TypeRowInserted, TypeRowUpdated, TypeRowDeleted:
 		rowID, m := binary.Uvarint(payload[1+n:])

@@ -47,7 +47,13 @@ var sampleEvents = []Event{
 	RowInserted{TableID: math.MaxUint64, RowID: 1 << 40, Row: schema.Row{}},
 	RowUpdated{TableID: 7, RowID: 1, Before: testRow, After: schema.Row{schema.Int(1), schema.Float(math.NaN())}},
 	RowDeleted{TableID: 7, RowID: 1, Row: testRow},
+	ViewCreated{View: testView},
+	ViewCreated{View: schema.View{ID: 9, Name: "empty", Query: "SELECT"}},
+	ViewDropped{ViewID: 8, Name: "rich"},
 }
+
+var testView = schema.View{ID: 8, Name: "rich", Columns: []string{"owner", "Balance €"},
+	Query: "SELECT owner, balance FROM accounts WHERE balance > 100"}
 
 func TestEventRoundTrip(t *testing.T) {
 	seen := map[Type]bool{}
@@ -62,7 +68,7 @@ func TestEventRoundTrip(t *testing.T) {
 			seen[e.Type()] = true
 		})
 	}
-	for typ := TypeTableCreated; typ <= TypeRowDeleted; typ++ {
+	for typ := TypeTableCreated; typ <= TypeViewDropped; typ++ {
 		assert.True(t, seen[typ], "no sample of event type %d", typ)
 	}
 }
@@ -71,6 +77,7 @@ func TestDecodeErrors(t *testing.T) {
 	ins := Encode(RowInserted{TableID: 7, RowID: 1, Row: testRow}).Payload
 	created := Encode(TableCreated{Table: testTable}).Payload
 	alter := Encode(TableAltered{TableID: 1, Kind: TableRenamed, NewName: "x"}).Payload
+	view := Encode(ViewCreated{View: testView}).Payload
 	tests := []struct {
 		name    string
 		typ     Type
@@ -87,6 +94,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"truncated table", TypeTableCreated, created[:len(created)/2], ErrBadEvent, ""},
 		{"unknown alter kind", TypeTableAltered, patched(alter, 2, 9), ErrBadEvent, "unknown alter kind 9"},
 		{"huge string length", TypeTableDropped, []byte{1, 1, 0xff, 0xff, 0xff, 0xff, 0x0f}, ErrBadEvent, "table name length"},
+		{"truncated view", TypeViewCreated, view[:len(view)-3], ErrBadEvent, "view query"},
+		{"huge view column count", TypeViewCreated, []byte{1, 8, 0, 0xff, 0x7f}, ErrBadEvent, "view column count"},
 		{"varint overflow", TypeTableDropped, append([]byte{1}, bytes.Repeat([]byte{0xff}, 11)...), ErrBadEvent, "overflowing"},
 	}
 	for _, tt := range tests {

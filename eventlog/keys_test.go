@@ -27,6 +27,8 @@ func TestEventKeys(t *testing.T) {
 		{RowInserted{TableID: 7, RowID: 123456789, Row: row}, []string{"t/7", "r/7/123456789"}},
 		{RowUpdated{TableID: 300, RowID: 2, Before: row, After: row}, []string{"t/300", "r/300/2"}},
 		{RowDeleted{TableID: 1, RowID: 0, Row: row}, []string{"t/1", "r/1/0"}},
+		{ViewCreated{View: schema.View{ID: 9, Name: "v", Columns: []string{"a"}, Query: "SELECT 1 AS a"}}, []string{"t/9"}},
+		{ViewDropped{ViewID: 9, Name: "v"}, []string{"t/9"}},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%T", tt.e), func(t *testing.T) {

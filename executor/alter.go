@@ -1,6 +1,8 @@
 package executor
 
 import (
+	"fmt"
+
 	"github.com/eventsql/eventsql/parser"
 	"github.com/eventsql/eventsql/schema"
 )
@@ -13,6 +15,9 @@ func (x *execution) alterTable(s *parser.AlterTableStmt) (*Result, error) {
 	done := &Result{Tag: "ALTER TABLE"}
 	t, ok := x.read.Table(s.Table)
 	if !ok {
+		if _, ok := x.read.View(s.Table); ok {
+			return nil, errAlterView(s)
+		}
 		return nil, errUndefinedTable(s, s.Table)
 	}
 	def := t.Def()
@@ -27,6 +32,11 @@ func (x *execution) alterTable(s *parser.AlterTableStmt) (*Result, error) {
 			}
 			return nil, errAt(s, schema.CodeUndefinedColumn, "column %q of relation %q does not exist", s.Drop.Name, def.Name)
 		}
+		col := def.Columns[def.Column(s.Drop.Name)].Name
+		what := fmt.Sprintf("column %s of table %s", col, def.Name)
+		if err := x.dropDependents(x.graph(), def.ID, col, s.Drop.Cascade, map[uint64]bool{}, what, s); err != nil {
+			return nil, err
+		}
 		return done, tx.DropColumn(def.ID, s.Drop.Name)
 	case s.RenameCol != nil:
 		if def.Column(s.RenameCol.Old) < 0 {
@@ -35,14 +45,33 @@ func (x *execution) alterTable(s *parser.AlterTableStmt) (*Result, error) {
 		if def.Column(s.RenameCol.New) >= 0 {
 			return nil, errAt(s, schema.CodeDuplicateColumn, "column %q of relation %q already exists", s.RenameCol.New, def.Name)
 		}
+		col := def.Columns[def.Column(s.RenameCol.Old)].Name
+		if err := x.refuseRename(def.ID, col, fmt.Sprintf("column %s of table %s", col, def.Name), s); err != nil {
+			return nil, err
+		}
 		return done, tx.RenameColumn(def.ID, s.RenameCol.Old, s.RenameCol.New)
 	case s.RenameTo != "":
 		if x.relationExists(s.RenameTo) {
 			return nil, errAt(s, schema.CodeDuplicateTable, "relation %q already exists", s.RenameTo)
 		}
+		if err := x.refuseRename(def.ID, "", "table "+def.Name, s); err != nil {
+			return nil, err
+		}
 		return done, tx.RenameTable(def.ID, s.RenameTo)
 	}
 	return nil, errUnsupported(s, "this ALTER TABLE action")
+}
+
+// errAlterView is the error for ALTER TABLE on a view: PostgreSQL's for adding and dropping
+// columns; renaming a view, which PostgreSQL allows, is not supported here.
+func errAlterView(s *parser.AlterTableStmt) error {
+	switch {
+	case s.AddColumn != nil:
+		return errAt(s, codeWrongObjectType, "ALTER action ADD COLUMN cannot be performed on relation %q", s.Table)
+	case s.Drop != nil:
+		return errAt(s, codeWrongObjectType, "ALTER action DROP COLUMN cannot be performed on relation %q", s.Table)
+	}
+	return errAt(s, schema.CodeFeatureUnsupported, "renaming view %q or its columns is not supported", s.Table)
 }
 
 // addColumn adds a column. Existing rows get the DEFAULT evaluated once (PostgreSQL

@@ -121,10 +121,14 @@ func (x *execution) freeIndexName(def *schema.Table, base string) string {
 	return name
 }
 
-// relationExists reports whether a table or an index has the name (they share a namespace).
+// relationExists reports whether a table, an index or a view has the name (they share a
+// namespace).
 func (x *execution) relationExists(name string) bool {
 	cat := x.read.Catalog()
 	if _, ok := cat.Lookup(name); ok {
+		return true
+	}
+	if _, ok := cat.View(name); ok {
 		return true
 	}
 	_, ok := cat.IndexTable(name)
@@ -132,29 +136,76 @@ func (x *execution) relationExists(name string) bool {
 }
 
 func (x *execution) dropTable(s *parser.DropTableStmt) (*Result, error) {
-	var ids []uint64
+	var defs []*schema.Table
+	dropping := map[uint64]bool{}
 	for _, name := range s.Names {
 		t, ok := x.read.Table(name)
 		if !ok {
+			if _, ok := x.read.View(name); ok {
+				return nil, errAt(s, codeWrongObjectType, "%q is not a table", name)
+			}
 			if s.IfExists {
 				continue
 			}
 			return nil, errUndefinedTable(s, name)
 		}
-		ids = append(ids, t.Def().ID)
+		defs = append(defs, t.Def())
+		dropping[t.Def().ID] = true
 	}
-	for _, id := range ids {
-		if err := x.env.Tx.DropTable(id); err != nil {
+	g := x.graph()
+	for _, def := range defs {
+		if err := x.dropDependents(g, def.ID, "", s.Cascade, dropping, "table "+def.Name, s); err != nil {
+			return nil, err
+		}
+	}
+	for _, def := range defs {
+		if err := x.env.Tx.DropTable(def.ID); err != nil {
 			return nil, err
 		}
 	}
 	return &Result{Tag: "DROP TABLE"}, nil
 }
 
+func (x *execution) dropView(s *parser.DropViewStmt) (*Result, error) {
+	var views []*schema.View
+	dropping := map[uint64]bool{}
+	for _, name := range s.Names {
+		v, ok := x.read.View(name)
+		if !ok {
+			if _, ok := x.read.Table(name); ok {
+				return nil, errAt(s, codeWrongObjectType, "%q is not a view", name)
+			}
+			if s.IfExists {
+				continue
+			}
+			return nil, errAt(s, schema.CodeUndefinedTable, "view %q does not exist", name)
+		}
+		if !dropping[v.ID] {
+			views = append(views, v)
+			dropping[v.ID] = true
+		}
+	}
+	g := x.graph()
+	for _, v := range views {
+		if err := x.dropDependents(g, v.ID, "", s.Cascade, dropping, "view "+v.Name, s); err != nil {
+			return nil, err
+		}
+	}
+	for _, v := range views {
+		if err := x.env.Tx.DropView(v.ID); err != nil {
+			return nil, err
+		}
+	}
+	return &Result{Tag: "DROP VIEW"}, nil
+}
+
 func (x *execution) createIndex(s *parser.CreateIndexStmt) (*Result, error) {
 	done := &Result{Tag: "CREATE INDEX"}
 	t, ok := x.read.Table(s.Table)
 	if !ok {
+		if _, ok := x.read.View(s.Table); ok {
+			return nil, errAt(s, codeWrongObjectType, "cannot create index on relation %q", s.Table)
+		}
 		return nil, errUndefinedTable(s, s.Table)
 	}
 	def := t.Def()

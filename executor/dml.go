@@ -138,6 +138,9 @@ func (x *execution) planDelete(s *parser.DeleteStmt) (*scanOp, error) {
 func (x *execution) targetUnit(name, alias string, at parser.Node) (*unit, error) {
 	bt, err := x.bindTable(&parser.TableName{At: at.Pos(), Name: name, Alias: alias})
 	if err != nil {
+		if verr := x.errViewWrite(name, at); verr != nil {
+			return nil, verr
+		}
 		return nil, err
 	}
 	return &unit{sc: newScope(tableColumns(bt), nil, nil), base: bt}, nil

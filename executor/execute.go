@@ -47,6 +47,10 @@ func Execute(ctx context.Context, env Env, stmt parser.Stmt, args []schema.Value
 		return x.createTable(s)
 	case *parser.DropTableStmt:
 		return x.dropTable(s)
+	case *parser.CreateViewStmt:
+		return x.createView(s)
+	case *parser.DropViewStmt:
+		return x.dropView(s)
 	case *parser.AlterTableStmt:
 		return x.alterTable(s)
 	case *parser.CreateIndexStmt:
@@ -78,6 +82,12 @@ type execution struct {
 	// states caches the states AS OF clauses asked for, by seq.
 	states map[uint64]*storage.State
 	ticks  uint
+	// parsed caches the parsed queries of the views the statement uses, by query text.
+	parsed map[string]parser.Stmt
+	// expanding lists the IDs of the views being planned, innermost last (view.go).
+	expanding []uint64
+	// deps, when set, records what the query being planned uses (view_deps.go).
+	deps *dependencies
 }
 
 // checkCancel polls the context every 256 calls, cheap enough to call once per row.

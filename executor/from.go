@@ -49,6 +49,12 @@ type term struct {
 func (p *planner) prepare(te parser.TableExpr) (*unit, error) {
 	switch n := te.(type) {
 	case *parser.TableName:
+		if v, st, err := p.x.bindView(n); v != nil || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			return p.prepareView(n, v, st)
+		}
 		bt, err := p.x.bindTable(n)
 		if err != nil {
 			return nil, err

@@ -79,6 +79,9 @@ func checkNotNull(def *schema.Table, row schema.Row) error {
 func (x *execution) planInsert(s *parser.InsertStmt) (*insertPlan, error) {
 	tbl, ok := x.read.Table(s.Table)
 	if !ok {
+		if err := x.errViewWrite(s.Table, s); err != nil {
+			return nil, err
+		}
 		return nil, errUndefinedTable(s, s.Table)
 	}
 	def := tbl.Def()

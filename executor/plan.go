@@ -214,6 +214,7 @@ func expandStars(cols []parser.SelectItem, sc *scope) ([]selectItem, error) {
 			if it.Table == "" && !c.hidden || it.Table != "" && strings.EqualFold(c.table, it.Table) {
 				ref := &parser.ColumnRef{At: it.At, Table: c.table, Column: c.name}
 				items = append(items, selectItem{ast: ref, pos: pos})
+				c.rel.noteColumn(c.name)
 				found = true
 			}
 		}

@@ -16,6 +16,8 @@ type baseTable struct {
 	def  *schema.Table
 	qual string // the name columns are qualified with: the alias, else the table name
 	asOf string // " AS OF SEQ n" for EXPLAIN, "" when reading the current state
+	// deps, when set, records the columns read (planning a view's query, view_deps.go).
+	deps *dependencies
 }
 
 // scanOp reads one table through an access path and keeps the rows that pass its filter.

@@ -77,6 +77,9 @@ func (s *scope) find(ref *parser.ColumnRef) (int, error) {
 		}
 		pos = i
 	}
+	if pos >= 0 {
+		s.cols[pos].rel.noteColumn(s.cols[pos].name)
+	}
 	return pos, nil
 }
 

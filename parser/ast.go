@@ -68,11 +68,29 @@ type CreateTableStmt struct {
 	Constraints []TableConstraint
 }
 
-// DropTableStmt is DROP TABLE [IF EXISTS] name [, name ...].
+// DropTableStmt is DROP TABLE [IF EXISTS] name [, name ...] [CASCADE | RESTRICT].
 type DropTableStmt struct {
 	At       Pos
 	IfExists bool
 	Names    []string
+	Cascade  bool // CASCADE: drop the views that depend on the tables too
+}
+
+// CreateViewStmt is CREATE [OR REPLACE] VIEW name [(column, ...)] AS query.
+type CreateViewStmt struct {
+	At      Pos
+	Replace bool
+	Name    string
+	Columns []string // names for the query's first columns; empty: the query's own names
+	Query   Stmt     // a *SelectStmt or *SetOpStmt
+}
+
+// DropViewStmt is DROP VIEW [IF EXISTS] name [, name ...] [CASCADE | RESTRICT].
+type DropViewStmt struct {
+	At       Pos
+	IfExists bool
+	Names    []string
+	Cascade  bool
 }
 
 // AlterTableStmt is ALTER TABLE name action; exactly one of the action fields is set.
@@ -91,10 +109,11 @@ type AddColumn struct {
 	Column      ColumnDef
 }
 
-// DropColumn is DROP [COLUMN] [IF EXISTS] name.
+// DropColumn is DROP [COLUMN] [IF EXISTS] name [CASCADE | RESTRICT].
 type DropColumn struct {
 	IfExists bool
 	Name     string
+	Cascade  bool
 }
 
 // RenameColumn is RENAME [COLUMN] old TO new.
@@ -475,6 +494,8 @@ type ParenExpr struct {
 
 func (n *CreateTableStmt) Pos() Pos { return n.At }
 func (n *DropTableStmt) Pos() Pos   { return n.At }
+func (n *CreateViewStmt) Pos() Pos  { return n.At }
+func (n *DropViewStmt) Pos() Pos    { return n.At }
 func (n *AlterTableStmt) Pos() Pos  { return n.At }
 func (n *CreateIndexStmt) Pos() Pos { return n.At }
 func (n *DropIndexStmt) Pos() Pos   { return n.At }
@@ -490,6 +511,8 @@ func (n *ExplainStmt) Pos() Pos     { return n.At }
 
 func (*CreateTableStmt) stmtNode() {}
 func (*DropTableStmt) stmtNode()   {}
+func (*CreateViewStmt) stmtNode()  {}
+func (*DropViewStmt) stmtNode()    {}
 func (*AlterTableStmt) stmtNode()  {}
 func (*CreateIndexStmt) stmtNode() {}
 func (*DropIndexStmt) stmtNode()   {}

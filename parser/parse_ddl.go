@@ -2,19 +2,70 @@ package parser
 
 import "strconv"
 
-// parseCreate dispatches CREATE TABLE and CREATE [UNIQUE] INDEX.
+// parseCreate dispatches CREATE TABLE, CREATE [UNIQUE] INDEX and CREATE [OR REPLACE] VIEW.
 //
-//	create = CREATE ( create_table | create_index ) .
+//	create = CREATE ( create_table | create_index | create_view ) .
 func (p *parser) parseCreate() Stmt {
 	pos := p.expect(CREATE)
-	switch p.tok.tok {
-	case TABLE:
+	switch {
+	case p.tok.tok == TABLE:
 		return p.parseCreateTable(pos)
-	case UNIQUE, INDEX:
+	case p.tok.tok == UNIQUE || p.tok.tok == INDEX:
 		return p.parseCreateIndex(pos)
+	case p.tok.tok == OR || p.isWord("view"):
+		return p.parseCreateView(pos)
 	}
-	p.errorExpected(`"TABLE" or "INDEX"`)
+	p.errorExpected(`"TABLE", "INDEX" or "VIEW"`)
 	return nil
+}
+
+// isWord reports whether the current token is the unquoted identifier word. VIEW, REPLACE,
+// CASCADE and RESTRICT are unreserved keywords in PostgreSQL — names everywhere else — so
+// they are recognized by their spelling where the grammar expects them, not as tokens.
+func (p *parser) isWord(word string) bool { return p.tok.tok == IDENT && p.tok.lit == word }
+
+// expectWord consumes the unquoted identifier word, or reports what was found instead.
+func (p *parser) expectWord(word string) {
+	if !p.isWord(word) {
+		p.errorExpected(`"` + upper(word) + `"`)
+	}
+	p.next()
+}
+
+// parseCreateView parses the rest of CREATE VIEW; pos is that of CREATE.
+//
+//	create_view = CREATE [ OR REPLACE ] VIEW name [ paren_names ] AS query .
+func (p *parser) parseCreateView(pos Pos) *CreateViewStmt {
+	s := &CreateViewStmt{At: pos}
+	if p.got(OR) {
+		p.expectWord("replace")
+		s.Replace = true
+	}
+	p.expectWord("view")
+	s.Name = p.parseColID("view name")
+	if p.tok.tok == LPAREN {
+		s.Columns = p.parseParenNames("column name")
+	}
+	p.expect(AS)
+	if p.tok.tok != SELECT && p.tok.tok != LPAREN {
+		p.errorExpected(`"SELECT"`)
+	}
+	s.Query = p.parseQuery()
+	return s
+}
+
+// parseDropBehavior parses an optional CASCADE or RESTRICT (the default) and reports CASCADE.
+//
+//	drop_behavior = [ CASCADE | RESTRICT ] .
+func (p *parser) parseDropBehavior() bool {
+	switch {
+	case p.isWord("cascade"):
+		p.next()
+		return true
+	case p.isWord("restrict"):
+		p.next()
+	}
+	return false
 }
 
 // parseIfNotExists parses an optional IF NOT EXISTS.
@@ -253,9 +304,10 @@ func (p *parser) parseIndexMethod() string {
 	return ""
 }
 
-// parseDrop parses DROP TABLE and DROP INDEX.
+// parseDrop parses DROP TABLE, DROP VIEW and DROP INDEX.
 //
-//	drop = DROP ( TABLE | INDEX ) [IF EXISTS] name { "," name } .
+//	drop = DROP ( TABLE | VIEW ) [IF EXISTS] name { "," name } drop_behavior
+//	     | DROP INDEX [IF EXISTS] name { "," name } .
 func (p *parser) parseDrop() Stmt {
 	pos := p.expect(DROP)
 	switch {
@@ -263,6 +315,14 @@ func (p *parser) parseDrop() Stmt {
 		s := &DropTableStmt{At: pos}
 		s.IfExists = p.parseIfExists()
 		s.Names = p.parseNameList("table name")
+		s.Cascade = p.parseDropBehavior()
+		return s
+	case p.isWord("view"):
+		p.next()
+		s := &DropViewStmt{At: pos}
+		s.IfExists = p.parseIfExists()
+		s.Names = p.parseNameList("view name")
+		s.Cascade = p.parseDropBehavior()
 		return s
 	case p.got(INDEX):
 		s := &DropIndexStmt{At: pos}
@@ -270,7 +330,7 @@ func (p *parser) parseDrop() Stmt {
 		s.Names = p.parseNameList("index name")
 		return s
 	}
-	p.errorExpected(`"TABLE" or "INDEX"`)
+	p.errorExpected(`"TABLE", "VIEW" or "INDEX"`)
 	return nil
 }
 
@@ -278,7 +338,7 @@ func (p *parser) parseDrop() Stmt {
 //
 //	alter_table = ALTER TABLE name
 //	              ( ADD [COLUMN] [IF NOT EXISTS] column_def
-//	              | DROP [COLUMN] [IF EXISTS] name
+//	              | DROP [COLUMN] [IF EXISTS] name drop_behavior
 //	              | RENAME [COLUMN] name TO name
 //	              | RENAME TO name ) .
 func (p *parser) parseAlterTable() *AlterTableStmt {
@@ -295,6 +355,7 @@ func (p *parser) parseAlterTable() *AlterTableStmt {
 		p.got(COLUMN)
 		d := &DropColumn{IfExists: p.parseIfExists()}
 		d.Name = p.parseColID("column name")
+		d.Cascade = p.parseDropBehavior()
 		s.Drop = d
 	case p.got(RENAME):
 		if p.got(TO) {

@@ -73,6 +73,14 @@ func (p *printer) stmt(s Stmt) {
 		p.WriteString("DROP TABLE ")
 		p.ifExists(s.IfExists)
 		p.names(s.Names)
+		p.cascade(s.Cascade)
+	case *CreateViewStmt:
+		p.createView(s)
+	case *DropViewStmt:
+		p.WriteString("DROP VIEW ")
+		p.ifExists(s.IfExists)
+		p.names(s.Names)
+		p.cascade(s.Cascade)
 	case *AlterTableStmt:
 		p.alterTable(s)
 	case *CreateIndexStmt:
@@ -102,6 +110,28 @@ func (p *printer) ifExists(b bool) {
 	if b {
 		p.WriteString("IF EXISTS ")
 	}
+}
+
+func (p *printer) cascade(b bool) {
+	if b {
+		p.WriteString(" CASCADE")
+	}
+}
+
+func (p *printer) createView(s *CreateViewStmt) {
+	p.WriteString("CREATE ")
+	if s.Replace {
+		p.WriteString("OR REPLACE ")
+	}
+	p.WriteString("VIEW ")
+	p.name(s.Name)
+	if len(s.Columns) > 0 {
+		p.WriteString(" (")
+		p.names(s.Columns)
+		p.WriteString(")")
+	}
+	p.WriteString(" AS ")
+	p.stmt(s.Query)
 }
 
 func (p *printer) ifNotExists(b bool) {
@@ -220,6 +250,7 @@ func (p *printer) alterTable(s *AlterTableStmt) {
 		p.WriteString(" DROP COLUMN ")
 		p.ifExists(s.Drop.IfExists)
 		p.name(s.Drop.Name)
+		p.cascade(s.Drop.Cascade)
 	case s.RenameCol != nil:
 		p.WriteString(" RENAME COLUMN ")
 		p.name(s.RenameCol.Old)

@@ -47,6 +47,10 @@ func (s *State) Apply(seq uint64, e eventlog.Event) error {
 		err = s.createIndex(seq, e)
 	case eventlog.IndexDropped:
 		err = s.dropIndex(seq, e)
+	case eventlog.ViewCreated:
+		err = s.createView(seq, e)
+	case eventlog.ViewDropped:
+		err = s.dropView(seq, e)
 	default:
 		err = internalError(ErrBadEvent, "storage: unknown event %T", e)
 	}
@@ -138,9 +142,12 @@ func (s *State) createTable(seq uint64, e eventlog.TableCreated) error {
 	return nil
 }
 
-// checkRelationName fails if a live table or index is named name: tables and indexes share one
+// checkRelationName fails if a live table, index or view is named name: they share one
 // namespace, as relations do in PostgreSQL.
 func (s *State) checkRelationName(name string) error {
+	if _, ok := s.cat.View(name); ok {
+		return existsError(schema.CodeDuplicateTable, "relation %q already exists", name)
+	}
 	if _, ok := s.cat.Lookup(name); ok {
 		return existsError(schema.CodeDuplicateTable, "relation %q already exists", name)
 	}
@@ -248,6 +255,10 @@ func deref(e eventlog.Event) eventlog.Event {
 	case *eventlog.IndexCreated:
 		return *p
 	case *eventlog.IndexDropped:
+		return *p
+	case *eventlog.ViewCreated:
+		return *p
+	case *eventlog.ViewDropped:
 		return *p
 	}
 	return e

@@ -68,6 +68,9 @@ func (st *Store) checkConflicts(tx *Tx, cur *State) error {
 		if n := len(vs); n > 0 && vs[n-1].Seq > tx.base.Seq() {
 			return conflictError("definition of table %q changed at seq %d", vs[n-1].Table.Name, vs[n-1].Seq)
 		}
+		if vs := cur.Catalog().ViewVersions(id); len(vs) > 0 && vs[len(vs)-1].Seq > tx.base.Seq() {
+			return conflictError("definition of view %q changed at seq %d", vs[len(vs)-1].View.Name, vs[len(vs)-1].Seq)
+		}
 	}
 	return nil
 }

@@ -24,7 +24,7 @@
 //
 //	field           size   meaning
 //	magic           8      "ESQLSNAP"
-//	version         4      1
+//	version         4      2 (1: written before views; read as having none)
 //	seq             8      the state is events 1..seq applied
 //	time            8      commit time of seq (unix nanos)
 //	hash            32     log chain hash after seq; must equal eventlog.Log.HashAt(seq)
@@ -34,6 +34,8 @@
 //	                       dropped byte, eventlog.AppendTable(definition)
 //	rows            …      #live tables, then per table: id, #rows, per row: row id,
 //	                       version (seq of its last write), schema.AppendRow(row)
+//	views           …      (version 2) #views, then per view: id, #versions, per version:
+//	                       seq, dropped byte, eventlog.AppendView(definition)
 //	crc             4      CRC-32C of everything before it
 //
 // Indexes are rebuilt from the rows on load. A snapshot with a bad checksum, or whose hash is

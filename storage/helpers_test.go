@@ -117,6 +117,11 @@ func dump(s *State) string {
 			fmt.Fprintf(&b, "table %d @%d dropped=%v %+v\n", id, v.Seq, v.Dropped, *v.Table)
 		}
 	}
+	for _, id := range s.Catalog().ViewIDs() {
+		for _, v := range s.Catalog().ViewVersions(id) {
+			fmt.Fprintf(&b, "view %d @%d dropped=%v %+v\n", id, v.Seq, v.Dropped, *v.View)
+		}
+	}
 	ids := make([]uint64, 0, len(s.tables))
 	for id := range s.tables {
 		ids = append(ids, id)

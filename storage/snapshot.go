@@ -34,13 +34,17 @@ import (
 //	…       …     rows: uvarint #live tables, then per table (ascending id): uvarint id,
 //	              uvarint #rows, then per row (ascending row id): uvarint row id,
 //	              uvarint version, schema.AppendRow(row)
+//	…       …     views (format version 2 only): uvarint #views, then per view (ascending
+//	              id): uvarint id, uvarint #versions, then per version: uvarint seq,
+//	              1 byte dropped, eventlog.AppendView(definition)
 //	end-4   4     CRC-32C (Castagnoli) of every byte before it
 //
 // Indexes are not stored: they are rebuilt from the rows on load, which keeps the format
-// independent of how indexes are organized.
+// independent of how indexes are organized. Version 1 files (written before views existed)
+// are still read, as holding no views.
 const (
 	snapshotMagic   = "ESQLSNAP"
-	snapshotVersion = 1
+	snapshotVersion = 2
 	snapshotHeader  = 76
 	snapshotExt     = ".snap"
 )
@@ -195,8 +199,24 @@ func encodeSnapshot(w *bufio.Writer, s *State, hash eventlog.Hash) error {
 			return err
 		}
 	}
+	buf = appendSnapshotViews(buf, s.cat)
 	_, err := w.Write(buf)
 	return err
+}
+
+// appendSnapshotViews appends the views section: every version of every view.
+func appendSnapshotViews(buf []byte, c *catalog.Catalog) []byte {
+	ids := c.ViewIDs()
+	buf = binary.AppendUvarint(buf, uint64(len(ids)))
+	for _, id := range ids {
+		vs := c.ViewVersions(id)
+		buf = binary.AppendUvarint(binary.AppendUvarint(buf, id), uint64(len(vs)))
+		for _, v := range vs {
+			buf = append(binary.AppendUvarint(buf, v.Seq), boolByte(v.Dropped))
+			buf = eventlog.AppendView(buf, v.View)
+		}
+	}
+	return buf
 }
 
 func boolByte(b bool) byte {
@@ -244,8 +264,9 @@ func decodeSnapshot(data []byte) (*State, eventlog.Hash, error) {
 	if string(body[:8]) != snapshotMagic {
 		return nil, hash, fmt.Errorf("%w: bad magic", ErrSnapshotCorrupt)
 	}
-	if v := binary.LittleEndian.Uint32(body[8:]); v != snapshotVersion {
-		return nil, hash, fmt.Errorf("%w: unknown format version %d", ErrSnapshotCorrupt, v)
+	version := binary.LittleEndian.Uint32(body[8:])
+	if version != 1 && version != snapshotVersion {
+		return nil, hash, fmt.Errorf("%w: unknown format version %d", ErrSnapshotCorrupt, version)
 	}
 	s := NewState()
 	s.seq = binary.LittleEndian.Uint64(body[12:])
@@ -256,8 +277,11 @@ func decodeSnapshot(data []byte) (*State, eventlog.Hash, error) {
 	d := &decoder{buf: body[snapshotHeader:]}
 	s.cat = d.catalog()
 	d.rows(s)
+	if version >= 2 {
+		d.views(s.cat)
+	}
 	if d.err == nil && len(d.buf) != 0 {
-		d.err = fmt.Errorf("%d bytes after the last row", len(d.buf))
+		d.err = fmt.Errorf("%d bytes after the last section", len(d.buf))
 	}
 	if d.err != nil {
 		return nil, hash, fmt.Errorf("%w: %v", ErrSnapshotCorrupt, d.err)
@@ -334,6 +358,48 @@ func (d *decoder) catalog() *catalog.Catalog {
 		}
 	}
 	return c
+}
+
+// views decodes the views section and replays its versions, in seq order, into c.
+func (d *decoder) views(c *catalog.Catalog) {
+	type entry struct {
+		id uint64
+		v  catalog.ViewVersion
+	}
+	var all []entry
+	for n := d.count(); n > 0 && d.err == nil; n-- {
+		id := d.uvarint()
+		for m := d.count(); m > 0 && d.err == nil; m-- {
+			v := catalog.ViewVersion{Seq: d.uvarint()}
+			if d.err == nil && len(d.buf) > 0 {
+				v.Dropped = d.buf[0] == 1
+				d.buf = d.buf[1:]
+			}
+			if d.err != nil {
+				return
+			}
+			def, k, err := eventlog.DecodeView(d.buf)
+			if err != nil {
+				d.err = fmt.Errorf("view %d version at seq %d: %w", id, v.Seq, err)
+				return
+			}
+			if def.ID != id {
+				d.err = fmt.Errorf("view %d version at seq %d holds id %d", id, v.Seq, def.ID)
+				return
+			}
+			d.buf = d.buf[k:]
+			v.View = &def
+			all = append(all, entry{id, v})
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].v.Seq < all[j].v.Seq })
+	for _, e := range all {
+		if e.v.Dropped {
+			c.DropView(e.v.Seq, e.id)
+		} else {
+			c.PutView(e.v.Seq, e.v.View)
+		}
+	}
 }
 
 // rows decodes every live table's rows, rebuilding its indexes as it goes.

@@ -14,13 +14,16 @@ const help = `General
   \?                  this help
   \timing             toggle printing how long each statement takes
   \durability [MODE]  show or set when COMMIT returns: always, interval[=10ms], off
-Tables
+Tables and views
   \dt                 list tables
+  \dv                 list views
   \d TABLE            describe a table: columns, types, defaults, indexes
+  \d VIEW             describe a view: its columns and its definition
 History
   \log [N]            the last N events of the log (default 10)
   \history TABLE KEY  every event of one row, oldest first (KEY: primary key value,
                       a,b for a composite key, or the row id of a table without one)
+  \history VIEW       every definition the view has had, and its drop
 SQL ends with ';'; a one-line statement also runs without it. Time travel:
   SELECT * FROM t AS OF SEQ 42;   SELECT * FROM t AS OF TIMESTAMP '2026-11-23 12:00:00';`
 
@@ -45,10 +48,15 @@ func (sh *Shell) meta(text string) error {
 		fmt.Fprintf(sh.out, "Durability is %s.\n", sh.db.Durability())
 	case `\dt`:
 		sh.listTables()
+	case `\dv`:
+		sh.listViews()
 	case `\d`:
 		if len(args) == 0 {
 			sh.listTables()
 			return nil
+		}
+		if _, ok := sh.db.Store().Current().View(args[0]); ok {
+			return sh.describeView(args[0])
 		}
 		return sh.describe(args[0])
 	case `\log`:
@@ -66,8 +74,16 @@ func (sh *Shell) meta(text string) error {
 		}
 		sh.printEvents(evs)
 	case `\history`:
+		if len(args) == 1 {
+			evs, err := sh.db.ViewHistory(args[0])
+			if err != nil {
+				return err
+			}
+			sh.printEvents(evs)
+			return nil
+		}
 		if len(args) < 2 {
-			return fmt.Errorf(`\history: usage: \history TABLE KEY`)
+			return fmt.Errorf(`\history: usage: \history TABLE KEY, or \history VIEW`)
 		}
 		evs, err := sh.db.History(args[0], strings.Join(args[1:], " "))
 		if err != nil {

@@ -41,8 +41,9 @@ func verifyRebuild(t testing.TB, db *database.DB) {
 		"state rebuilt from the log differs from the live state")
 }
 
-// dumpState renders every table's definition and rows (by row id, with versions) as text, and
-// checks on the way that every index holds exactly the table's rows.
+// dumpState renders every table's definition and rows (by row id, with versions) and every
+// version of every view as text, and checks on the way that every index holds exactly the
+// table's rows.
 func dumpState(t testing.TB, st *storage.State) string {
 	t.Helper()
 	var b strings.Builder
@@ -69,6 +70,12 @@ func dumpState(t testing.TB, st *storage.State) string {
 			ix, _, ok := tab.Index(def.Indexes[i].Name)
 			require.True(t, ok)
 			require.Equal(t, n, ix.Len(), "index %s holds %d entries for %d rows", def.Indexes[i].Name, ix.Len(), n)
+		}
+	}
+	// Views: every version, so a rebuild must also reproduce their history for AS OF.
+	for _, id := range st.Catalog().ViewIDs() {
+		for _, v := range st.Catalog().ViewVersions(id) {
+			fmt.Fprintf(&b, "view %d @%d dropped=%v %s %q %s\n", id, v.Seq, v.Dropped, v.View.Name, v.View.Columns, v.View.Query)
 		}
 	}
 	return b.String()

@@ -1,0 +1,239 @@
+package executor
+
+import (
+	"errors"
+
+	"github.com/eventsql/eventsql/parser"
+	"github.com/eventsql/eventsql/schema"
+	"github.com/eventsql/eventsql/storage"
+)
+
+// Views. A view is stored as the canonical SQL text of its query (parser.Format) and its
+// column names; the catalog keeps every version. Using a view in FROM parses that text again
+// and plans it as a subquery aliased by the view's name, against the same state the reference
+// reads: so `v AS OF SEQ n` is the view as defined at n over the tables as they were at n.
+//
+// CREATE VIEW expands the * of its select lists into the columns they stand for before the
+// text is stored, as PostgreSQL does, so that a column added to a table later does not change
+// the view's columns.
+
+func (x *execution) createView(s *parser.CreateViewStmt) (*Result, error) {
+	var old *schema.View
+	if v, ok := x.read.View(s.Name); ok {
+		if !s.Replace {
+			return nil, errAt(s, schema.CodeDuplicateTable, "relation %q already exists", s.Name)
+		}
+		old = v
+	} else if x.relationExists(s.Name) {
+		if s.Replace {
+			if _, ok := x.read.Table(s.Name); ok {
+				return nil, errAt(s, codeWrongObjectType, "%q is not a view", s.Name)
+			}
+		}
+		return nil, errAt(s, schema.CodeDuplicateTable, "relation %q already exists", s.Name)
+	}
+	vx := x.forView(x.read)
+	if err := vx.expandViewStars(s.Query); err != nil {
+		return nil, err
+	}
+	q, err := vx.planner().planQuery(s.Query)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := viewColumns(s, q.cols)
+	if err != nil {
+		return nil, err
+	}
+	def := schema.View{Name: s.Name, Columns: cols, Query: parser.Format(s.Query)}
+	// The stored text must mean what was planned: parse and plan it again.
+	if _, err := vx.planView(&def); err != nil {
+		return nil, err
+	}
+	if old != nil {
+		if err := x.checkReplace(old, cols, q.cols); err != nil {
+			return nil, positioned(err, s)
+		}
+		def.ID, def.Name = old.ID, old.Name
+	}
+	if _, err := x.env.Tx.CreateView(def); err != nil {
+		return nil, err
+	}
+	return &Result{Tag: "CREATE VIEW"}, nil
+}
+
+// viewColumns names the view's columns: the names listed after the view's name, then the
+// query's own names.
+func viewColumns(s *parser.CreateViewStmt, qcols []Column) ([]string, error) {
+	if len(s.Columns) > len(qcols) {
+		return nil, errAt(s, schema.CodeSyntax, "CREATE VIEW specifies more column names than columns")
+	}
+	names := make([]string, len(qcols))
+	seen := map[string]bool{}
+	for i, c := range qcols {
+		names[i] = c.Name
+		if i < len(s.Columns) {
+			names[i] = s.Columns[i]
+		}
+		if seen[names[i]] {
+			return nil, errAt(s, schema.CodeDuplicateColumn, "column %q specified more than once", names[i])
+		}
+		seen[names[i]] = true
+	}
+	return names, nil
+}
+
+// checkReplace applies PostgreSQL's rule for CREATE OR REPLACE VIEW: the new query keeps the
+// old columns — names and types, in order — and may only add columns at the end.
+func (x *execution) checkReplace(old *schema.View, names []string, qcols []Column) error {
+	// The old columns' types are those its query gives now; a view that no longer plans (one
+	// that reads itself) keeps only its names to compare.
+	oq, err := x.forView(x.read).planView(old)
+	if len(names) < len(old.Columns) {
+		return schema.Errorf("42P16", "cannot drop columns from view")
+	}
+	for i, name := range old.Columns {
+		if name != names[i] {
+			return schema.Errorf("42P16", "cannot change name of view column %q to %q", name, names[i])
+		}
+		if err != nil {
+			continue
+		}
+		if ot, nt := oq.cols[i].Type, qcols[i].Type; ot != nt {
+			return schema.Errorf("42P16", "cannot change data type of view column %q from %s to %s", name, typeName(ot), typeName(nt))
+		}
+	}
+	return nil
+}
+
+// expandViewStars replaces the * and t.* of a query's select lists (of each SELECT of a set
+// operation) by references to the columns they stand for now.
+func (x *execution) expandViewStars(stmt parser.Stmt) error {
+	switch s := stmt.(type) {
+	case *parser.SetOpStmt:
+		if err := x.expandViewStars(s.Left); err != nil {
+			return err
+		}
+		return x.expandViewStars(s.Right)
+	case *parser.SelectStmt:
+		star := false
+		for _, it := range s.Columns {
+			star = star || it.Star
+		}
+		if !star {
+			return nil
+		}
+		_, sc, err := x.planner().planFrom(s)
+		if err != nil {
+			return err
+		}
+		items, err := expandStars(s.Columns, sc)
+		if err != nil {
+			return err
+		}
+		cols := make([]parser.SelectItem, len(items))
+		for i, it := range items {
+			cols[i] = parser.SelectItem{At: it.ast.Pos(), Expr: it.ast, Alias: it.alias}
+		}
+		s.Columns = cols
+	}
+	return nil
+}
+
+// forView returns an execution that plans a view's query: reading st, with no parameters
+// (a view's query has none) and no dependency recording of the caller's.
+func (x *execution) forView(st *storage.State) *execution {
+	vx := *x
+	vx.read, vx.args, vx.deps = st, nil, nil
+	return &vx
+}
+
+// viewStmt parses a view's stored query, once per statement.
+func (x *execution) viewStmt(v *schema.View) (parser.Stmt, error) {
+	if s, ok := x.parsed[v.Query]; ok {
+		return s, nil
+	}
+	stmts, err := parser.Parse(v.Query)
+	if err == nil && len(stmts) != 1 {
+		err = errInternal("view %q holds %d statements", v.Name, len(stmts))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if x.parsed == nil {
+		x.parsed = map[string]parser.Stmt{}
+	}
+	x.parsed[v.Query] = stmts[0]
+	return stmts[0], nil
+}
+
+// planView plans the query of view v in x's state. It fails with 42P17 if v is already being
+// expanded (a view that reads itself, through others), and with XX000 when the query no
+// longer returns the view's columns.
+func (x *execution) planView(v *schema.View) (*query, error) {
+	for _, id := range x.expanding {
+		if id == v.ID && id != 0 {
+			return nil, schema.Errorf("42P17", "infinite recursion detected in rules for relation %q", v.Name)
+		}
+	}
+	stmt, err := x.viewStmt(v)
+	if err != nil {
+		return nil, err
+	}
+	x.expanding = append(x.expanding[:len(x.expanding):len(x.expanding)], v.ID)
+	defer func() { x.expanding = x.expanding[:len(x.expanding)-1] }()
+	q, err := x.planner().planQuery(stmt)
+	if err != nil {
+		return nil, err
+	}
+	if len(q.cols) != len(v.Columns) {
+		return nil, errInternal("view %q returns %d columns, its definition names %d", v.Name, len(q.cols), len(v.Columns))
+	}
+	return q, nil
+}
+
+// prepareView plans a view named in FROM as a subquery with the view's name (or the given
+// alias) as its alias, in the state st that the reference reads.
+func (p *planner) prepareView(n *parser.TableName, v *schema.View, st *storage.State) (*unit, error) {
+	if p.x.deps != nil && n.AsOf == nil {
+		p.x.deps.relations[v.ID] = true
+	}
+	q, err := p.x.forView(st).planView(v)
+	var se *schema.Error
+	if errors.As(err, &se) && se.Code != "42P17" {
+		// The position is in the view's text, not the statement's; say which view it is.
+		return nil, errAt(n, se.Code, "view %q: %s", v.Name, se.Message)
+	}
+	if err != nil {
+		return nil, positioned(err, n)
+	}
+	alias := n.Name
+	if n.Alias != "" {
+		alias = n.Alias
+	}
+	cols := make([]column, len(q.cols))
+	for i, c := range q.cols {
+		cols[i] = column{table: alias, name: v.Columns[i], typ: c.Type}
+	}
+	sc := p.newScope(cols)
+	op := &subqueryScanOp{in: q.root, alias: alias}
+	return &unit{sc: sc, build: func(conds []parser.Expr) (operator, error) {
+		return p.filtered(op, sc, conds)
+	}}, nil
+}
+
+// errViewWrite is PostgreSQL's error for writing through a view that is not automatically
+// updatable; eventsql writes through no view.
+func (x *execution) errViewWrite(name string, at parser.Node) error {
+	v, ok := x.read.View(name)
+	if !ok {
+		return nil
+	}
+	verb := "insert into"
+	switch at.(type) {
+	case *parser.UpdateStmt:
+		verb = "update"
+	case *parser.DeleteStmt:
+		verb = "delete from"
+	}
+	return errAt(at, "55000", "cannot %s view %q", verb, v.Name)
+}
