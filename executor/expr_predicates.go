@@ -15,6 +15,32 @@ func (c *compiler) isNull(n *parser.IsNullExpr) (*expr, error) {
 		return nil, err
 	}
 	ev, not := x.eval, n.Not
+	if n.Test != parser.IsNull {
+		// IS [NOT] TRUE | FALSE | UNKNOWN: never NULL; the operand must be boolean.
+		if x, err = coerce(x, schema.Boolean, n.X); err != nil {
+			return nil, err
+		}
+		if x.typ.Kind != schema.KindBool {
+			return nil, errAt(n, schema.CodeDatatypeMismatch, "argument of IS %s must be type boolean, not type %s", n.Test, typeName(x.typ))
+		}
+		ev, test := x.eval, n.Test
+		return &expr{typ: schema.Boolean, konst: x.konst, name: anonymous, eval: func(row schema.Row) (schema.Value, error) {
+			v, err := ev(row)
+			if err != nil {
+				return schema.Null, err
+			}
+			var is bool
+			switch test {
+			case parser.IsTrue:
+				is = !v.IsNull() && v.Bool()
+			case parser.IsFalse:
+				is = !v.IsNull() && !v.Bool()
+			default:
+				is = v.IsNull()
+			}
+			return schema.Bool(is != not), nil
+		}}, nil
+	}
 	return &expr{typ: schema.Boolean, konst: x.konst, name: anonymous, eval: func(row schema.Row) (schema.Value, error) {
 		v, err := ev(row)
 		if err != nil {

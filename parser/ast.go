@@ -393,12 +393,26 @@ type BinaryExpr struct {
 	L, R Expr
 }
 
-// IsNullExpr is x IS [NOT] NULL.
+// IsNullExpr is x IS [NOT] NULL, or with Test set x IS [NOT] TRUE | FALSE | UNKNOWN.
 type IsNullExpr struct {
-	At  Pos
-	X   Expr
-	Not bool
+	At   Pos
+	X    Expr
+	Not  bool
+	Test IsTest
 }
+
+// IsTest is what an IS test compares with.
+type IsTest uint8
+
+// The IS tests. IS UNKNOWN is IS NULL for booleans.
+const (
+	IsNull IsTest = iota
+	IsTrue
+	IsFalse
+	IsUnknown
+)
+
+func (t IsTest) String() string { return [...]string{"NULL", "TRUE", "FALSE", "UNKNOWN"}[t] }
 
 // InExpr is x [NOT] IN (list) or x [NOT] IN (subquery); exactly one of List and Select is set.
 type InExpr struct {

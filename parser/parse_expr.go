@@ -109,11 +109,11 @@ func (p *parser) parseBinaryExpr(minPrec int) Expr {
 	}
 }
 
-// parseIsTail parses what follows IS: [NOT] NULL, or [NOT] DISTINCT FROM and its right
-// operand. It returns the level x is left open at (IS for DISTINCT FROM, which does not
-// associate).
+// parseIsTail parses what follows IS: [NOT] NULL | TRUE | FALSE | UNKNOWN, or [NOT] DISTINCT
+// FROM and its right operand. It returns the level x is left open at (IS for DISTINCT FROM,
+// which does not associate).
 //
-//	is_tail = [ NOT ] ( NULL | DISTINCT FROM binary_expr(IS+1) ) .
+//	is_tail = [ NOT ] ( NULL | TRUE | FALSE | UNKNOWN | DISTINCT FROM binary_expr(IS+1) ) .
 func (p *parser) parseIsTail(pos Pos, x Expr) (Expr, int) {
 	isNot := p.got(NOT)
 	if p.got(DISTINCT) {
@@ -124,8 +124,19 @@ func (p *parser) parseIsTail(pos Pos, x Expr) (Expr, int) {
 		}
 		return &BinaryExpr{At: pos, Op: op, L: x, R: p.parseBinaryExpr(precIs + 1)}, precIs
 	}
-	p.expect(NULL)
-	return &IsNullExpr{At: pos, X: x, Not: isNot}, LowestPrec
+	test := IsNull
+	switch {
+	case p.got(TRUE):
+		test = IsTrue
+	case p.got(FALSE):
+		test = IsFalse
+	case p.isWord("unknown"):
+		p.next()
+		test = IsUnknown
+	default:
+		p.expect(NULL)
+	}
+	return &IsNullExpr{At: pos, X: x, Not: isNot, Test: test}, LowestPrec
 }
 
 // parseQuantified parses the subquery of a comparison with ANY, SOME or ALL.

@@ -20,9 +20,9 @@ func full(x Expr) string {
 		return "(" + x.Op.String() + " " + full(x.X) + ")"
 	case *IsNullExpr:
 		if x.Not {
-			return "(" + full(x.X) + " IS NOT NULL)"
+			return "(" + full(x.X) + " IS NOT " + x.Test.String() + ")"
 		}
-		return "(" + full(x.X) + " IS NULL)"
+		return "(" + full(x.X) + " IS " + x.Test.String() + ")"
 	case *BetweenExpr:
 		sym := ""
 		if x.Symmetric {

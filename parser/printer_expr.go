@@ -142,9 +142,9 @@ func (p *printer) expr1(x Expr, m, r int) {
 	case *IsNullExpr:
 		p.expr(x.X, m, precIs)
 		if x.Not {
-			p.WriteString(" IS NOT NULL")
+			p.WriteString(" IS NOT " + x.Test.String())
 		} else {
-			p.WriteString(" IS NULL")
+			p.WriteString(" IS " + x.Test.String())
 		}
 	case *InExpr:
 		p.expr(x.X, m, precLike)

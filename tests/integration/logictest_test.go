@@ -182,34 +182,67 @@ func runScript(t *testing.T, path string, cfg config) {
 			continue
 		}
 		results, err := h.sess.Exec(ctx, rec.sql)
-		switch rec.kind {
-		case "statement":
-			require.NoError(t, err, "%s: %s", where, rec.sql)
-		case "error":
-			require.Error(t, err, "%s: expected an error: %s", where, rec.sql)
-			require.Regexp(t, rec.errRegex, err.Error(), where)
-			if rec.errCode != "" {
-				var se *schema.Error
-				require.True(t, errors.As(err, &se), "%s: %v is not an SQL error", where, err)
-				require.Equal(t, rec.errCode, se.Code, "%s: SQLSTATE of %v", where, err)
+		if msg := checkRecord(rec, results, err); msg != "" {
+			if !keepGoing {
+				t.Fatalf("%s: %s\n%s", where, rec.sql, msg)
 			}
-		case "query":
-			require.NoError(t, err, "%s: %s", where, rec.sql)
-			require.NotEmpty(t, results, where)
-			res := results[len(results)-1]
-			require.Len(t, res.Columns, len(rec.types), "%s: column count", where)
-			got := formatRows(res)
-			want := append([]string(nil), rec.expected...)
-			if rec.rowsort {
-				sort.Strings(got)
-				sort.Strings(want)
-			}
-			require.Equal(t, strings.Join(want, "\n"), strings.Join(got, "\n"), "%s: %s", where, rec.sql)
+			t.Errorf("%s: %s\n%s", where, rec.sql, msg)
 		}
 		if cfg.restartEachStmt && !h.sess.InTx() {
 			h.restart()
 		}
 	}
+}
+
+// keepGoing (EVENTSQL_LOGIC_KEEPGOING=1) reports every failing record of a script instead of
+// stopping at the first: handy when bringing up a new script.
+var keepGoing = os.Getenv("EVENTSQL_LOGIC_KEEPGOING") != ""
+
+// checkRecord compares a record's outcome with what the script expects; "" when they agree.
+func checkRecord(rec record, results []*database.Result, err error) string {
+	switch rec.kind {
+	case "statement":
+		if err != nil {
+			return fmt.Sprintf("unexpected error: %v", err)
+		}
+	case "error":
+		if err == nil {
+			return "expected an error, got none"
+		}
+		if ok, rerr := regexp.MatchString(rec.errRegex, err.Error()); rerr != nil || !ok {
+			return fmt.Sprintf("error %q does not match %q", err, rec.errRegex)
+		}
+		if rec.errCode != "" {
+			var se *schema.Error
+			if !errors.As(err, &se) {
+				return fmt.Sprintf("%v is not an SQL error", err)
+			}
+			if se.Code != rec.errCode {
+				return fmt.Sprintf("SQLSTATE %s, want %s (%v)", se.Code, rec.errCode, err)
+			}
+		}
+	case "query":
+		if err != nil {
+			return fmt.Sprintf("unexpected error: %v", err)
+		}
+		if len(results) == 0 {
+			return "no result"
+		}
+		res := results[len(results)-1]
+		if len(res.Columns) != len(rec.types) {
+			return fmt.Sprintf("%d columns, want %d", len(res.Columns), len(rec.types))
+		}
+		got := formatRows(res)
+		want := append([]string(nil), rec.expected...)
+		if rec.rowsort {
+			sort.Strings(got)
+			sort.Strings(want)
+		}
+		if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
+			return fmt.Sprintf("got:\n%s\nwant:\n%s", g, w)
+		}
+	}
+	return ""
 }
 
 func formatRows(res *database.Result) []string {

@@ -1,5 +1,5 @@
 -- Expression errors, and errors of the scanner.
-SELECT a IS TRUE /* ERROR "^expected \"NULL\", found \"TRUE\"$" */;
+SELECT a IS banana /* ERROR "^expected \"NULL\", found \"banana\"$" */;
 SELECT CASE END /* ERROR "expected expression, found \"END\"" */;
 SELECT CASE a END /* ERROR "expected \"WHEN\", found \"END\"" */;
 SELECT CASE WHEN a THEN 1 ELSE 2 /* ERROR HERE "expected \"END\"" */;
