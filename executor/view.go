@@ -166,22 +166,25 @@ func (x *execution) viewStmt(v *schema.View) (parser.Stmt, error) {
 	return stmts[0], nil
 }
 
-// planView plans the query of view v in x's state. It fails with 42P17 if v is already being
+// planView plans the query of view v (or stmt, a rewriting of it) in x's state. It fails with 42P17 if v is already being
 // expanded (a view that reads itself, through others), and with XX000 when the query no
 // longer returns the view's columns.
-func (x *execution) planView(v *schema.View) (*query, error) {
+func (x *execution) planView(v *schema.View, stmt ...parser.Stmt) (*query, error) {
 	for _, id := range x.expanding {
 		if id == v.ID && id != 0 {
 			return nil, schema.Errorf("42P17", "infinite recursion detected in rules for relation %q", v.Name)
 		}
 	}
-	stmt, err := x.viewStmt(v)
-	if err != nil {
-		return nil, err
+	if len(stmt) == 0 {
+		s, err := x.viewStmt(v)
+		if err != nil {
+			return nil, err
+		}
+		stmt = append(stmt, s)
 	}
 	x.expanding = append(x.expanding[:len(x.expanding):len(x.expanding)], v.ID)
 	defer func() { x.expanding = x.expanding[:len(x.expanding)-1] }()
-	q, err := x.planner().planQuery(stmt)
+	q, err := x.planner().planQuery(stmt[0])
 	if err != nil {
 		return nil, err
 	}
@@ -217,8 +220,39 @@ func (p *planner) prepareView(n *parser.TableName, v *schema.View, st *storage.S
 	sc := p.newScope(cols)
 	op := &subqueryScanOp{in: q.root, alias: alias}
 	return &unit{sc: sc, build: func(conds []parser.Expr) (operator, error) {
-		return p.filtered(op, sc, conds)
+		return p.buildView(v, st, op, sc, conds)
 	}}, nil
+}
+
+// buildView plans a view reference with its conditions: those that can be are pushed into the
+// view's query (view_push.go), which is then planned again; the rest filter its rows.
+func (p *planner) buildView(v *schema.View, st *storage.State, op *subqueryScanOp, sc *scope, conds []parser.Expr) (operator, error) {
+	stmt, err := p.x.viewStmt(v)
+	if err != nil || len(conds) == 0 {
+		return p.filtered(op, sc, conds)
+	}
+	targets := pushTargets(stmt)
+	if targets == nil {
+		return p.filtered(op, sc, conds)
+	}
+	var pushed, kept []parser.Expr
+	for _, c := range conds {
+		if r, ok := pushDown(c, op.alias, v.Columns, targets); ok {
+			pushed = append(pushed, r)
+		} else {
+			kept = append(kept, c)
+		}
+	}
+	if len(pushed) == 0 {
+		return p.filtered(op, sc, conds)
+	}
+	vx := p.x.forView(st)
+	vx.args = p.x.args // the pushed conditions may hold the statement's parameters
+	q, err := vx.planView(v, withConds(stmt, pushed))
+	if err != nil {
+		return nil, err
+	}
+	return p.filtered(&subqueryScanOp{in: q.root, alias: op.alias}, sc, kept)
 }
 
 // errViewWrite is PostgreSQL's error for writing through a view that is not automatically
