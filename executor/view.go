@@ -33,10 +33,11 @@ func (x *execution) createView(s *parser.CreateViewStmt) (*Result, error) {
 		return nil, errAt(s, schema.CodeDuplicateTable, "relation %q already exists", s.Name)
 	}
 	vx := x.forView(x.read)
-	if err := vx.expandViewStars(s.Query); err != nil {
+	query, err := vx.expandViewStars(s.Query)
+	if err != nil {
 		return nil, err
 	}
-	q, err := vx.planner().planQuery(s.Query)
+	q, err := vx.planner().planQuery(query)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +45,7 @@ func (x *execution) createView(s *parser.CreateViewStmt) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	def := schema.View{Name: s.Name, Columns: cols, Query: parser.Format(s.Query)}
+	def := schema.View{Name: s.Name, Columns: cols, Query: parser.Format(query)}
 	// The stored text must mean what was planned: parse and plan it again.
 	if _, err := vx.planView(&def); err != nil {
 		return nil, err
@@ -105,38 +106,47 @@ func (x *execution) checkReplace(old *schema.View, names []string, qcols []Colum
 	return nil
 }
 
-// expandViewStars replaces the * and t.* of a query's select lists (of each SELECT of a set
-// operation) by references to the columns they stand for now.
-func (x *execution) expandViewStars(stmt parser.Stmt) error {
+// expandViewStars returns the query with the * and t.* of its select lists (of each SELECT of
+// a set operation) replaced by references to the columns they stand for now. It copies the
+// nodes it changes: the statement's tree is left as parsed.
+func (x *execution) expandViewStars(stmt parser.Stmt) (parser.Stmt, error) {
 	switch s := stmt.(type) {
 	case *parser.SetOpStmt:
-		if err := x.expandViewStars(s.Left); err != nil {
-			return err
+		l, err := x.expandViewStars(s.Left)
+		if err != nil {
+			return nil, err
 		}
-		return x.expandViewStars(s.Right)
+		r, err := x.expandViewStars(s.Right)
+		if err != nil {
+			return nil, err
+		}
+		c := *s
+		c.Left, c.Right = l, r
+		return &c, nil
 	case *parser.SelectStmt:
 		star := false
 		for _, it := range s.Columns {
 			star = star || it.Star
 		}
 		if !star {
-			return nil
+			return s, nil
 		}
 		_, sc, err := x.planner().planFrom(s)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		items, err := expandStars(s.Columns, sc)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		cols := make([]parser.SelectItem, len(items))
+		c := *s
+		c.Columns = make([]parser.SelectItem, len(items))
 		for i, it := range items {
-			cols[i] = parser.SelectItem{At: it.ast.Pos(), Expr: it.ast, Alias: it.alias}
+			c.Columns[i] = parser.SelectItem{At: it.ast.Pos(), Expr: it.ast, Alias: it.alias}
 		}
-		s.Columns = cols
+		return &c, nil
 	}
-	return nil
+	return stmt, nil
 }
 
 // forView returns an execution that plans a view's query: reading st, with no parameters

@@ -69,6 +69,12 @@ func TestViewStoredText(t *testing.T) {
 	v, _ := cat.View("vv")
 	assert.Equal(t, []string{"label", "total"}, v.Columns)
 
+	stmts, err := parser.Parse("CREATE VIEW k AS SELECT * FROM t")
+	require.NoError(t, err)
+	_, err = Execute(context.Background(), Env{Tx: d.st.Begin(), Store: d.st}, stmts[0], nil)
+	require.NoError(t, err)
+	assert.Equal(t, "CREATE VIEW k AS SELECT * FROM t", parser.Format(stmts[0]), "the parsed statement is left as it was")
+
 	d.run("ALTER TABLE t ADD COLUMN e INT DEFAULT 5")
 	assert.Equal(t, []string{"2|y|20", "3|y|30"}, d.rows("SELECT * FROM v ORDER BY a"), "* was expanded at creation")
 }
