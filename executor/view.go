@@ -206,7 +206,7 @@ func (x *execution) planView(v *schema.View, stmt ...parser.Stmt) (*query, error
 
 // prepareView plans a view named in FROM as a subquery with the view's name (or the given
 // alias) as its alias, in the state st that the reference reads.
-func (p *planner) prepareView(n *parser.TableName, v *schema.View, st *storage.State) (*unit, error) {
+func (p *planner) prepareView(n *parser.TableName, v *schema.View, st *storage.State, asOf string) (*unit, error) {
 	if p.x.deps != nil && n.AsOf == nil {
 		p.x.deps.relations[v.ID] = true
 	}
@@ -228,7 +228,7 @@ func (p *planner) prepareView(n *parser.TableName, v *schema.View, st *storage.S
 		cols[i] = column{table: alias, name: v.Columns[i], typ: c.Type}
 	}
 	sc := p.newScope(cols)
-	op := &subqueryScanOp{in: q.root, alias: alias}
+	op := &subqueryScanOp{in: q.root, alias: alias, asOf: asOf}
 	return &unit{sc: sc, build: func(conds []parser.Expr) (operator, error) {
 		return p.buildView(v, st, op, sc, conds)
 	}}, nil
@@ -262,7 +262,7 @@ func (p *planner) buildView(v *schema.View, st *storage.State, op *subqueryScanO
 	if err != nil {
 		return nil, err
 	}
-	return p.filtered(&subqueryScanOp{in: q.root, alias: op.alias}, sc, kept)
+	return p.filtered(&subqueryScanOp{in: q.root, alias: op.alias, asOf: op.asOf}, sc, kept)
 }
 
 // errViewWrite is PostgreSQL's error for writing through a view that is not automatically

@@ -196,6 +196,7 @@ func TestViewAsOf(t *testing.T) {
 			assert.Equal(t, tt.want, d.rows(tt.sql))
 		})
 	}
+	assert.Equal(t, "Subquery Scan on top AS OF SEQ 7", d.rows("EXPLAIN SELECT * FROM top AS OF SEQ 7")[0])
 	assert.Equal(t, `relation "cheap" does not exist`, d.fails(schema.CodeUndefinedTable, "SELECT * FROM cheap"))
 	assert.Equal(t, `relation "cheap" does not exist`, d.fails(schema.CodeUndefinedTable, "SELECT * FROM cheap AS OF SEQ 3"))
 	assert.Equal(t, `relation "top" does not exist`, d.fails(schema.CodeUndefinedTable, "SELECT * FROM top AS OF SEQ 8"))
