@@ -37,10 +37,13 @@ func (x *execution) createView(s *parser.CreateViewStmt) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	vx.deps = newDependencies()
 	q, err := vx.planner().planQuery(query)
 	if err != nil {
 		return nil, err
 	}
+	deps := vx.deps
+	vx.deps = nil
 	cols, err := viewColumns(s, q.cols)
 	if err != nil {
 		return nil, err
@@ -58,6 +61,10 @@ func (x *execution) createView(s *parser.CreateViewStmt) (*Result, error) {
 	}
 	if _, err := x.env.Tx.CreateView(def); err != nil {
 		return nil, err
+	}
+	// A concurrent DROP of what the view reads must not commit beside it (storage: 40001).
+	for id := range deps.relations {
+		x.env.Tx.DependOn(id)
 	}
 	return &Result{Tag: "CREATE VIEW"}, nil
 }
