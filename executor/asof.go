@@ -42,19 +42,19 @@ func (x *execution) bindTable(n *parser.TableName) (*baseTable, error) {
 // bindView finds the view a FROM item names, with the state the reference reads (for AS OF,
 // the view's definition and its tables are both taken from that state). It returns a nil
 // view when the name is not a view's there.
-func (x *execution) bindView(n *parser.TableName) (*schema.View, *storage.State, error) {
+func (x *execution) bindView(n *parser.TableName) (*schema.View, *storage.State, string, error) {
 	if _, ok := x.read.View(n.Name); !ok && n.AsOf == nil {
-		return nil, nil, nil // the common case: a table, or nothing
+		return nil, nil, "", nil // the common case: a table, or nothing
 	}
-	st := x.read
+	st, asOf := x.read, ""
 	if n.AsOf != nil {
 		var err error
-		if st, _, err = x.stateAsOf(n.AsOf); err != nil {
-			return nil, nil, err
+		if st, asOf, err = x.stateAsOf(n.AsOf); err != nil {
+			return nil, nil, "", err
 		}
 	}
 	v, _ := st.View(n.Name)
-	return v, st, nil
+	return v, st, asOf, nil
 }
 
 // stateAsOf evaluates an AS OF clause to a state, and a note for EXPLAIN.

@@ -49,11 +49,11 @@ type term struct {
 func (p *planner) prepare(te parser.TableExpr) (*unit, error) {
 	switch n := te.(type) {
 	case *parser.TableName:
-		if v, st, err := p.x.bindView(n); v != nil || err != nil {
+		if v, st, asOf, err := p.x.bindView(n); v != nil || err != nil {
 			if err != nil {
 				return nil, err
 			}
-			return p.prepareView(n, v, st)
+			return p.prepareView(n, v, st, asOf)
 		}
 		bt, err := p.x.bindTable(n)
 		if err != nil {
@@ -137,12 +137,13 @@ func (p *planner) prepareSubquery(n *parser.SubqueryTable) (*unit, error) {
 type subqueryScanOp struct {
 	in    operator
 	alias string
+	asOf  string // " AS OF SEQ n" for a view read as of an older state
 }
 
 func (s *subqueryScanOp) produce(emit func(schema.Row) error) error { return s.in.produce(emit) }
 
 func (s *subqueryScanOp) explain() *planNode {
-	return &planNode{label: "Subquery Scan on " + s.alias, children: []*planNode{s.in.explain()}}
+	return &planNode{label: "Subquery Scan on " + s.alias + s.asOf, children: []*planNode{s.in.explain()}}
 }
 
 // filtered puts a filter of conds (compiled over sc) on op.

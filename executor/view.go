@@ -33,18 +33,22 @@ func (x *execution) createView(s *parser.CreateViewStmt) (*Result, error) {
 		return nil, errAt(s, schema.CodeDuplicateTable, "relation %q already exists", s.Name)
 	}
 	vx := x.forView(x.read)
-	if err := vx.expandViewStars(s.Query); err != nil {
-		return nil, err
-	}
-	q, err := vx.planner().planQuery(s.Query)
+	query, err := vx.expandViewStars(s.Query)
 	if err != nil {
 		return nil, err
 	}
+	vx.deps = newDependencies()
+	q, err := vx.planner().planQuery(query)
+	if err != nil {
+		return nil, err
+	}
+	deps := vx.deps
+	vx.deps = nil
 	cols, err := viewColumns(s, q.cols)
 	if err != nil {
 		return nil, err
 	}
-	def := schema.View{Name: s.Name, Columns: cols, Query: parser.Format(s.Query)}
+	def := schema.View{Name: s.Name, Columns: cols, Query: parser.Format(query)}
 	// The stored text must mean what was planned: parse and plan it again.
 	if _, err := vx.planView(&def); err != nil {
 		return nil, err
@@ -57,6 +61,10 @@ func (x *execution) createView(s *parser.CreateViewStmt) (*Result, error) {
 	}
 	if _, err := x.env.Tx.CreateView(def); err != nil {
 		return nil, err
+	}
+	// A concurrent DROP of what the view reads must not commit beside it (storage: 40001).
+	for id := range deps.relations {
+		x.env.Tx.DependOn(id)
 	}
 	return &Result{Tag: "CREATE VIEW"}, nil
 }
@@ -105,38 +113,47 @@ func (x *execution) checkReplace(old *schema.View, names []string, qcols []Colum
 	return nil
 }
 
-// expandViewStars replaces the * and t.* of a query's select lists (of each SELECT of a set
-// operation) by references to the columns they stand for now.
-func (x *execution) expandViewStars(stmt parser.Stmt) error {
+// expandViewStars returns the query with the * and t.* of its select lists (of each SELECT of
+// a set operation) replaced by references to the columns they stand for now. It copies the
+// nodes it changes: the statement's tree is left as parsed.
+func (x *execution) expandViewStars(stmt parser.Stmt) (parser.Stmt, error) {
 	switch s := stmt.(type) {
 	case *parser.SetOpStmt:
-		if err := x.expandViewStars(s.Left); err != nil {
-			return err
+		l, err := x.expandViewStars(s.Left)
+		if err != nil {
+			return nil, err
 		}
-		return x.expandViewStars(s.Right)
+		r, err := x.expandViewStars(s.Right)
+		if err != nil {
+			return nil, err
+		}
+		c := *s
+		c.Left, c.Right = l, r
+		return &c, nil
 	case *parser.SelectStmt:
 		star := false
 		for _, it := range s.Columns {
 			star = star || it.Star
 		}
 		if !star {
-			return nil
+			return s, nil
 		}
 		_, sc, err := x.planner().planFrom(s)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		items, err := expandStars(s.Columns, sc)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		cols := make([]parser.SelectItem, len(items))
+		c := *s
+		c.Columns = make([]parser.SelectItem, len(items))
 		for i, it := range items {
-			cols[i] = parser.SelectItem{At: it.ast.Pos(), Expr: it.ast, Alias: it.alias}
+			c.Columns[i] = parser.SelectItem{At: it.ast.Pos(), Expr: it.ast, Alias: it.alias}
 		}
-		s.Columns = cols
+		return &c, nil
 	}
-	return nil
+	return stmt, nil
 }
 
 // forView returns an execution that plans a view's query: reading st, with no parameters
@@ -166,22 +183,25 @@ func (x *execution) viewStmt(v *schema.View) (parser.Stmt, error) {
 	return stmts[0], nil
 }
 
-// planView plans the query of view v in x's state. It fails with 42P17 if v is already being
+// planView plans the query of view v (or stmt, a rewriting of it) in x's state. It fails with 42P17 if v is already being
 // expanded (a view that reads itself, through others), and with XX000 when the query no
 // longer returns the view's columns.
-func (x *execution) planView(v *schema.View) (*query, error) {
+func (x *execution) planView(v *schema.View, stmt ...parser.Stmt) (*query, error) {
 	for _, id := range x.expanding {
 		if id == v.ID && id != 0 {
 			return nil, schema.Errorf("42P17", "infinite recursion detected in rules for relation %q", v.Name)
 		}
 	}
-	stmt, err := x.viewStmt(v)
-	if err != nil {
-		return nil, err
+	if len(stmt) == 0 {
+		s, err := x.viewStmt(v)
+		if err != nil {
+			return nil, err
+		}
+		stmt = append(stmt, s)
 	}
 	x.expanding = append(x.expanding[:len(x.expanding):len(x.expanding)], v.ID)
 	defer func() { x.expanding = x.expanding[:len(x.expanding)-1] }()
-	q, err := x.planner().planQuery(stmt)
+	q, err := x.planner().planQuery(stmt[0])
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +213,7 @@ func (x *execution) planView(v *schema.View) (*query, error) {
 
 // prepareView plans a view named in FROM as a subquery with the view's name (or the given
 // alias) as its alias, in the state st that the reference reads.
-func (p *planner) prepareView(n *parser.TableName, v *schema.View, st *storage.State) (*unit, error) {
+func (p *planner) prepareView(n *parser.TableName, v *schema.View, st *storage.State, asOf string) (*unit, error) {
 	if p.x.deps != nil && n.AsOf == nil {
 		p.x.deps.relations[v.ID] = true
 	}
@@ -215,10 +235,41 @@ func (p *planner) prepareView(n *parser.TableName, v *schema.View, st *storage.S
 		cols[i] = column{table: alias, name: v.Columns[i], typ: c.Type}
 	}
 	sc := p.newScope(cols)
-	op := &subqueryScanOp{in: q.root, alias: alias}
+	op := &subqueryScanOp{in: q.root, alias: alias, asOf: asOf}
 	return &unit{sc: sc, build: func(conds []parser.Expr) (operator, error) {
-		return p.filtered(op, sc, conds)
+		return p.buildView(v, st, op, sc, conds)
 	}}, nil
+}
+
+// buildView plans a view reference with its conditions: those that can be are pushed into the
+// view's query (view_push.go), which is then planned again; the rest filter its rows.
+func (p *planner) buildView(v *schema.View, st *storage.State, op *subqueryScanOp, sc *scope, conds []parser.Expr) (operator, error) {
+	stmt, err := p.x.viewStmt(v)
+	if err != nil || len(conds) == 0 {
+		return p.filtered(op, sc, conds)
+	}
+	targets := pushTargets(stmt)
+	if targets == nil {
+		return p.filtered(op, sc, conds)
+	}
+	var pushed, kept []parser.Expr
+	for _, c := range conds {
+		if r, ok := pushDown(c, op.alias, v.Columns, targets); ok {
+			pushed = append(pushed, r)
+		} else {
+			kept = append(kept, c)
+		}
+	}
+	if len(pushed) == 0 {
+		return p.filtered(op, sc, conds)
+	}
+	vx := p.x.forView(st)
+	vx.args = p.x.args // the pushed conditions may hold the statement's parameters
+	q, err := vx.planView(v, withConds(stmt, pushed))
+	if err != nil {
+		return nil, err
+	}
+	return p.filtered(&subqueryScanOp{in: q.root, alias: op.alias, asOf: op.asOf}, sc, kept)
 }
 
 // errViewWrite is PostgreSQL's error for writing through a view that is not automatically

@@ -69,6 +69,12 @@ func TestViewStoredText(t *testing.T) {
 	v, _ := cat.View("vv")
 	assert.Equal(t, []string{"label", "total"}, v.Columns)
 
+	stmts, err := parser.Parse("CREATE VIEW k AS SELECT * FROM t")
+	require.NoError(t, err)
+	_, err = Execute(context.Background(), Env{Tx: d.st.Begin(), Store: d.st}, stmts[0], nil)
+	require.NoError(t, err)
+	assert.Equal(t, "CREATE VIEW k AS SELECT * FROM t", parser.Format(stmts[0]), "the parsed statement is left as it was")
+
 	d.run("ALTER TABLE t ADD COLUMN e INT DEFAULT 5")
 	assert.Equal(t, []string{"2|y|20", "3|y|30"}, d.rows("SELECT * FROM v ORDER BY a"), "* was expanded at creation")
 }
@@ -190,7 +196,56 @@ func TestViewAsOf(t *testing.T) {
 			assert.Equal(t, tt.want, d.rows(tt.sql))
 		})
 	}
+	assert.Equal(t, "Subquery Scan on top AS OF SEQ 7", d.rows("EXPLAIN SELECT * FROM top AS OF SEQ 7")[0])
 	assert.Equal(t, `relation "cheap" does not exist`, d.fails(schema.CodeUndefinedTable, "SELECT * FROM cheap"))
 	assert.Equal(t, `relation "cheap" does not exist`, d.fails(schema.CodeUndefinedTable, "SELECT * FROM cheap AS OF SEQ 3"))
 	assert.Equal(t, `relation "top" does not exist`, d.fails(schema.CodeUndefinedTable, "SELECT * FROM top AS OF SEQ 8"))
+}
+
+// TestViewPushDown checks that conditions pushed into a view's query (view_push.go) change
+// the plan but never the rows: each query over a view must return what the same query over
+// the view's text as a FROM subquery (which is never pushed into) returns.
+func TestViewPushDown(t *testing.T) {
+	d := newDB(t)
+	d.run(`CREATE TABLE t (a INT PRIMARY KEY, b TEXT, c INT);
+		CREATE TABLE u (a INT, d INT);
+		CREATE INDEX u_a ON u (a);
+		INSERT INTO t VALUES (1, 'x', 10), (2, 'y', NULL), (3, NULL, 30), (4, 'y', 40);
+		INSERT INTO u VALUES (2, 200), (3, 300), (3, 301), (5, 500)`)
+	views := map[string]string{
+		"plain":  "SELECT a, b, c FROM t WHERE c IS NOT NULL OR b = 'y'",
+		"calc":   "SELECT a AS k, c * 2 AS twice, b FROM t",
+		"ljoin":  "SELECT t.a, u.d, t.b FROM t LEFT JOIN u ON u.a = t.a",
+		"fjoin":  "SELECT a, b, d FROM t FULL JOIN u USING (a)",
+		"sorted": "SELECT a, b FROM t ORDER BY b DESC",
+		"agg":    "SELECT b, count(*) AS n FROM t GROUP BY b",
+		"lim":    "SELECT a, b FROM t ORDER BY a LIMIT 2",
+	}
+	for name, q := range views {
+		d.run("CREATE VIEW " + name + " AS " + q)
+	}
+	conds := map[string][]string{
+		"plain":  {"a = 2", "plain.a IN (1, 3)", "b = 'y' AND c > 5", "a BETWEEN 2 AND 3", "NOT (a = 1) AND b LIKE 'y%'", "c IS NULL", "a = $1", "CASE WHEN a > 1 THEN b END = 'y'"},
+		"calc":   {"k = 3", "twice > 25", "k = 1 OR twice IS NULL", "b IS NULL AND k = 3"},
+		"ljoin":  {"a = 3", "d IS NULL", "a = 3 AND d = 301", "b = 'y'"},
+		"fjoin":  {"a = 5", "a IS NULL", "d > 250", "b IS NULL"},
+		"sorted": {"a > 1", "b = 'y'"},
+		"agg":    {"b = 'y'", "n > 1", "b IS NULL"},
+		"lim":    {"a = 2", "a = 3"},
+	}
+	for name, cs := range conds {
+		for _, c := range cs {
+			t.Run(name+" WHERE "+c, func(t *testing.T) {
+				got := d.rows("SELECT * FROM "+name+" WHERE "+c+" ORDER BY 1, 2", schema.Int(2))
+				want := d.rows("SELECT * FROM ("+views[name]+") AS "+name+" WHERE "+c+" ORDER BY 1, 2", schema.Int(2))
+				assert.Equal(t, want, got)
+			})
+		}
+	}
+	assert.Contains(t, d.plan("SELECT * FROM plain WHERE a = 2"), "Index Scan using t_pkey on t (a = 2)")
+	assert.Contains(t, d.plan("SELECT * FROM plain p WHERE p.a = $1", schema.Int(1)), "Index Scan using t_pkey")
+	assert.Contains(t, d.plan("SELECT * FROM ljoin WHERE a = 3"), "Nested Loop Left Join\n        Filter: (t.a = 3)")
+	assert.Contains(t, d.plan("SELECT * FROM lim WHERE a = 3"), "Subquery Scan on lim\n  Filter: (a = 3)", "a condition is not pushed under LIMIT")
+	assert.NotContains(t, d.plan("SELECT * FROM agg WHERE n > 1"), "Index")
+	assert.Contains(t, d.plan("SELECT * FROM plain WHERE upper(b) = 'Y'"), "Filter: (upper(b) = 'Y')", "functions stay above the view")
 }

@@ -63,6 +63,9 @@ func (st *Store) checkConflicts(tx *Tx, cur *State) error {
 		ids = append(ids, id)
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] }) // deterministic messages
+	if err := tx.checkViewConflicts(cur); err != nil {
+		return err
+	}
 	for _, id := range ids {
 		vs := cur.Catalog().Versions(id)
 		if n := len(vs); n > 0 && vs[n-1].Seq > tx.base.Seq() {

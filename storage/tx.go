@@ -32,6 +32,8 @@ type Tx struct {
 	// written holds the tables whose rows the tx wrote; altered those whose definitions it
 	// created or changed.
 	written, altered map[uint64]bool
+	// depends holds the relations the tx's new views rely on (DependOn).
+	depends map[uint64]bool
 }
 
 // Begin starts a transaction on the current state.

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/eventsql/eventsql/eventlog"
@@ -59,6 +60,63 @@ func (tx *Tx) CreateView(v schema.View) (*schema.View, error) {
 	}
 	stored, _ := tx.reading().cat.ViewByID(v.ID)
 	return stored, nil
+}
+
+// DependOn records that the views the transaction creates rely on the definitions of the
+// relations ids (tables or views) as the transaction sees them: Prepare fails with 40001 if
+// one of them was changed or dropped by a transaction that committed after this one began.
+func (tx *Tx) DependOn(ids ...uint64) {
+	if tx.depends == nil {
+		tx.depends = map[uint64]bool{}
+	}
+	for _, id := range ids {
+		tx.depends[id] = true
+	}
+}
+
+// checkViewConflicts is checkConflicts for views: a transaction whose views rely on a
+// relation loses if that relation's definition changed since it began; one that changed or
+// dropped a relation that existed when it began (deciding from its base which views depend
+// on it) loses if any view was created, replaced or dropped since.
+func (tx *Tx) checkViewConflicts(cur *State) error {
+	base := tx.base.Seq()
+	changed := func(id uint64) (string, uint64, bool) {
+		if vs := cur.cat.Versions(id); len(vs) > 0 && vs[len(vs)-1].Seq > base {
+			return vs[len(vs)-1].Table.Name, vs[len(vs)-1].Seq, true
+		}
+		if vs := cur.cat.ViewVersions(id); len(vs) > 0 && vs[len(vs)-1].Seq > base {
+			return vs[len(vs)-1].View.Name, vs[len(vs)-1].Seq, true
+		}
+		return "", 0, false
+	}
+	for _, id := range sortedIDs(tx.depends) {
+		if name, seq, ok := changed(id); ok {
+			return conflictError("definition of %q, which a new view reads, changed at seq %d", name, seq)
+		}
+	}
+	for _, id := range sortedIDs(tx.altered) {
+		_, table := tx.base.cat.ByID(id)
+		_, view := tx.base.cat.ViewByID(id)
+		if !table && !view {
+			continue // created by the transaction
+		}
+		for _, vid := range cur.cat.ViewIDs() {
+			if name, seq, ok := changed(vid); ok {
+				return conflictError("view %q changed at seq %d", name, seq)
+			}
+		}
+		break
+	}
+	return nil
+}
+
+func sortedIDs(m map[uint64]bool) []uint64 {
+	ids := make([]uint64, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
 }
 
 // DropView drops the live view with the given ID.

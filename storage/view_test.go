@@ -173,3 +173,51 @@ func TestSnapshotVersion1(t *testing.T) {
 	_, _, err = decodeSnapshot(reseal(append(v1, 0, 0, 0, 0)))
 	assert.ErrorIs(t, err, ErrSnapshotCorrupt)
 }
+
+func TestViewConflicts(t *testing.T) {
+	setup := func(t *testing.T) (*Store, uint64) {
+		st := openStore(t, t.TempDir(), &Options{NoSnapshots: true})
+		tx := st.Begin()
+		def, err := tx.CreateTable(usersDef())
+		require.NoError(t, err)
+		require.NoError(t, commit(t, st, tx))
+		return st, def.ID
+	}
+	createView := func(t *testing.T, tx *Tx, name string, on uint64) {
+		_, err := tx.CreateView(viewDef(0, name, "SELECT id FROM users"))
+		require.NoError(t, err)
+		tx.DependOn(on)
+	}
+	t.Run("table dropped under a new view", func(t *testing.T) {
+		st, users := setup(t)
+		a, b := st.Begin(), st.Begin()
+		createView(t, a, "v", users)
+		require.NoError(t, b.DropTable(users))
+		require.NoError(t, commit(t, st, b))
+		requireCode(t, schema.CodeSerialization, commit(t, st, a))
+	})
+	t.Run("view created under a drop", func(t *testing.T) {
+		st, users := setup(t)
+		a, b := st.Begin(), st.Begin()
+		require.NoError(t, b.DropTable(users))
+		createView(t, a, "v", users)
+		require.NoError(t, commit(t, st, a))
+		requireCode(t, schema.CodeSerialization, commit(t, st, b))
+		_, ok := st.Current().Table("users")
+		assert.True(t, ok)
+	})
+	t.Run("unrelated DDL commits", func(t *testing.T) {
+		st, users := setup(t)
+		a, b, c := st.Begin(), st.Begin(), st.Begin()
+		createView(t, a, "v", users)
+		_, err := b.CreateTable(schema.Table{Name: "other"})
+		require.NoError(t, err)
+		_, err = c.Insert(users, row(1, "ann", 30))
+		require.NoError(t, err)
+		require.NoError(t, commit(t, st, b))
+		require.NoError(t, commit(t, st, c))
+		require.NoError(t, commit(t, st, a))
+		_, ok := st.Current().View("v")
+		assert.True(t, ok)
+	})
+}
