@@ -36,6 +36,14 @@ func (c *compiler) unary(n *parser.UnaryExpr) (*expr, error) {
 		}
 		return out, nil
 	case parser.OpNeg, parser.OpPlus:
+		// An unknown operand: PostgreSQL finds several prefix minus operators but only one
+		// prefix plus that takes it, float8's.
+		if isUnknown(x.typ) && n.Op == parser.OpNeg {
+			return nil, errAt(n, codeAmbiguousFunction, "operator is not unique: - unknown")
+		}
+		if x, err = coerce(x, schema.Double, n.X); err != nil {
+			return nil, err
+		}
 		if !isNumeric(x.typ) {
 			return nil, errAt(n, schema.CodeUndefinedFunction, "operator does not exist: %s %s", n.Op, typeName(x.typ))
 		}
