@@ -134,8 +134,9 @@ func (c *compiler) typeBinary(n *parser.BinaryExpr, out, l, r *expr) error {
 			return errOperator(n, "||", l.typ, r.typ)
 		}
 		out.typ = schema.Text
+		lt, rt := l.typ, r.typ
 		out.eval = strict2(l, r, func(a, b schema.Value) (schema.Value, error) {
-			return schema.Str(textOf(a) + textOf(b)), nil
+			return schema.Str(textAs(a, lt) + textAs(b, rt)), nil
 		})
 	default:
 		return errUnsupported(n, "operator "+n.Op.String())
