@@ -69,6 +69,13 @@ func (c *compiler) caseExpr(n *parser.CaseExpr) (*expr, error) {
 		if operand, err = c.compile(n.Operand); err != nil {
 			return nil, err
 		}
+		// PostgreSQL makes an unknown operand text before comparing, so CASE '1' WHEN 1 is
+		// text = integer, an error.
+		if isUnknown(operand.typ) {
+			if operand, err = coerce(operand, schema.Text, n.Operand); err != nil {
+				return nil, err
+			}
+		}
 	}
 	conds := make([]*expr, len(n.Whens))
 	results := make([]*expr, 0, len(n.Whens)+1)
@@ -178,6 +185,11 @@ func (c *compiler) nullif(n *parser.FuncCall, args []*expr) (*expr, error) {
 	}
 	if !comparable(a.typ, b.typ) {
 		return nil, errOperator(n, "=", a.typ, b.typ)
+	}
+	if isNumeric(a.typ) && a.typ.Kind != b.typ.Kind {
+		// No = operator takes an integer and a float: both become double precision, and
+		// so does the result, which is the operator's left input.
+		a = castTo(a, schema.Double)
 	}
 	ae, be := a.eval, b.eval
 	return &expr{typ: a.typ, name: "nullif", konst: a.konst && b.konst, eval: func(row schema.Row) (schema.Value, error) {
