@@ -186,11 +186,6 @@ func (c *compiler) nullif(n *parser.FuncCall, args []*expr) (*expr, error) {
 	if !comparable(a.typ, b.typ) {
 		return nil, errOperator(n, "=", a.typ, b.typ)
 	}
-	if isNumeric(a.typ) && a.typ.Kind != b.typ.Kind {
-		// No = operator takes an integer and a float: both become double precision, and
-		// so does the result, which is the operator's left input.
-		a = castTo(a, schema.Double)
-	}
 	ae, be := a.eval, b.eval
 	return &expr{typ: a.typ, name: "nullif", konst: a.konst && b.konst, eval: func(row schema.Row) (schema.Value, error) {
 		x, err := ae(row)
