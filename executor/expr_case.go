@@ -69,6 +69,13 @@ func (c *compiler) caseExpr(n *parser.CaseExpr) (*expr, error) {
 		if operand, err = c.compile(n.Operand); err != nil {
 			return nil, err
 		}
+		// PostgreSQL makes an unknown operand text before comparing, so CASE '1' WHEN 1 is
+		// text = integer, an error.
+		if isUnknown(operand.typ) {
+			if operand, err = coerce(operand, schema.Text, n.Operand); err != nil {
+				return nil, err
+			}
+		}
 	}
 	conds := make([]*expr, len(n.Whens))
 	results := make([]*expr, 0, len(n.Whens)+1)

@@ -182,7 +182,7 @@ func TestExpressionErrors(t *testing.T) {
 		{"CASE type mismatch", "SELECT CASE WHEN true THEN 1 ELSE name END FROM t", schema.CodeDatatypeMismatch, "CASE types text and integer cannot be matched"},
 		{"unknown type", "SELECT 1::money", schema.CodeUndefinedObject, `type "money" does not exist`},
 		{"unsupported type", "SELECT 1::numeric", schema.CodeFeatureUnsupported, "type numeric is not supported"},
-		{"LIKE escape at end", `SELECT 'a' LIKE 'a\'`, codeInvalidEscape, "LIKE pattern must not end with escape character"},
+		{"LIKE escape at end", `SELECT 'ab' LIKE 'a\'`, codeInvalidEscape, "LIKE pattern must not end with escape character"},
 		{"LIKE on int", "SELECT id LIKE 'a' FROM t", schema.CodeUndefinedFunction, "operator does not exist: integer ~~ text"},
 		{"scalar subquery rows", "SELECT (SELECT id FROM t UNION ALL SELECT id FROM t)", schema.CodeCardinality, "more than one row returned by a subquery used as an expression"},
 		{"scalar subquery columns", "SELECT (SELECT id, name FROM t)", schema.CodeSyntax, "subquery must return only one column"},

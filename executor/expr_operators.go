@@ -36,6 +36,14 @@ func (c *compiler) unary(n *parser.UnaryExpr) (*expr, error) {
 		}
 		return out, nil
 	case parser.OpNeg, parser.OpPlus:
+		// An unknown operand: PostgreSQL finds several prefix minus operators but only one
+		// prefix plus that takes it, float8's.
+		if isUnknown(x.typ) && n.Op == parser.OpNeg {
+			return nil, errAt(n, codeAmbiguousFunction, "operator is not unique: - unknown")
+		}
+		if x, err = coerce(x, schema.Double, n.X); err != nil {
+			return nil, err
+		}
 		if !isNumeric(x.typ) {
 			return nil, errAt(n, schema.CodeUndefinedFunction, "operator does not exist: %s %s", n.Op, typeName(x.typ))
 		}
@@ -126,8 +134,9 @@ func (c *compiler) typeBinary(n *parser.BinaryExpr, out, l, r *expr) error {
 			return errOperator(n, "||", l.typ, r.typ)
 		}
 		out.typ = schema.Text
+		lt, rt := l.typ, r.typ
 		out.eval = strict2(l, r, func(a, b schema.Value) (schema.Value, error) {
-			return schema.Str(textOf(a) + textOf(b)), nil
+			return schema.Str(textAs(a, lt) + textAs(b, rt)), nil
 		})
 	default:
 		return errUnsupported(n, "operator "+n.Op.String())

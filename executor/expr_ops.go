@@ -195,15 +195,18 @@ func compileLike(pattern string, escape rune, fold bool) ([]likeToken, error) {
 		}
 	}
 	if escaped {
-		return nil, schema.Errorf(codeInvalidEscape, "LIKE pattern must not end with escape character")
+		// PostgreSQL complains about a trailing escape only when matching reaches it with
+		// text left ('a' LIKE 'a\' is false; 'ab' LIKE 'a\' is an error), so it is a token.
+		toks = append(toks, likeToken{kind: 'E'})
 	}
 	return toks, nil
 }
 
 // likeMatch matches s against a compiled pattern with the classic two-pointer wildcard
 // algorithm: on a mismatch it backtracks to just after the last %, letting that % swallow one
-// more rune. It runs in O(len(s) * len(toks)) and never recurses.
-func likeMatch(s string, toks []likeToken) bool {
+// more rune. It runs in O(len(s) * len(toks)) and never recurses. Reaching a dangling
+// escape with text left is error 22025.
+func likeMatch(s string, toks []likeToken) (bool, error) {
 	ti, si := 0, 0
 	starT, starS := -1, 0
 	for si < len(s) {
@@ -214,14 +217,16 @@ func likeMatch(s string, toks []likeToken) bool {
 				starT, starS = ti, si
 				ti++
 				continue
-			case t.kind == '_' || t.r == r:
+			case t.kind == 'E':
+				return false, schema.Errorf(codeInvalidEscape, "LIKE pattern must not end with escape character")
+			case t.kind == '_' || t.kind == 'c' && t.r == r:
 				ti++
 				si += size
 				continue
 			}
 		}
 		if starT < 0 {
-			return false
+			return false, nil
 		}
 		_, skip := utf8.DecodeRuneInString(s[starS:])
 		starS += skip
@@ -230,7 +235,7 @@ func likeMatch(s string, toks []likeToken) bool {
 	for ti < len(toks) && toks[ti].kind == '%' {
 		ti++
 	}
-	return ti == len(toks)
+	return ti == len(toks), nil
 }
 
 // and3 and or3 are three-valued AND and OR over NULL / true / false.

@@ -264,7 +264,8 @@ func (c *compiler) like(n *parser.LikeExpr) (*expr, error) {
 		if fold {
 			s = lower(s)
 		}
-		return schema.Bool(likeMatch(s, toks) != not), nil
+		m, err := likeMatch(s, toks)
+		return schema.Bool(m != not), err
 	})
 	return out, nil
 }

@@ -362,20 +362,28 @@ func concatFunc(c *compiler, n *parser.FuncCall, args []*expr) (*expr, error) {
 				b.WriteString(sep)
 			}
 			first = false
-			b.WriteString(outputText(v))
+			b.WriteString(outputText(v, a.typ))
 		}
 		return schema.Str(b.String()), nil
 	}}, nil
 }
 
-// outputText is a value as its type's output function writes it (booleans are t and f),
-// which is what concat joins.
-func outputText(v schema.Value) string {
+// outputText is a value of type t as its type's output function writes it (booleans are t
+// and f), which is what concat joins.
+func outputText(v schema.Value, t schema.Type) string {
 	if v.Kind() == schema.KindBool {
 		if v.Bool() {
 			return "t"
 		}
 		return "f"
+	}
+	return textAs(v, t)
+}
+
+// textAs is a value of type t cast to text: a real prints with float4's digits.
+func textAs(v schema.Value, t schema.Type) string {
+	if v.Kind() == schema.KindFloat {
+		return v.Format(t)
 	}
 	return textOf(v)
 }
