@@ -24,6 +24,9 @@ func (x *execution) createTable(s *parser.CreateTableStmt) (*Result, error) {
 	var pk []string
 	var uniques [][]string
 	for _, cd := range s.Columns {
+		if len(cd.Constraints) > 0 {
+			return nil, errUnsupported(s, "CHECK, REFERENCES and named column constraints")
+		}
 		if def.Column(cd.Name) >= 0 {
 			return nil, errAtPos(cd.At, schema.CodeDuplicateColumn, "column %q specified more than once", cd.Name)
 		}
@@ -43,6 +46,9 @@ func (x *execution) createTable(s *parser.CreateTableStmt) (*Result, error) {
 		}
 	}
 	for _, tc := range s.Constraints {
+		if tc.Check != nil || tc.References != nil {
+			return nil, errUnsupported(s, "CHECK and FOREIGN KEY")
+		}
 		if !tc.PrimaryKey {
 			uniques = append(uniques, tc.Columns)
 			continue

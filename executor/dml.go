@@ -14,6 +14,7 @@ import (
 type updatePlan struct {
 	scan *scanOp
 	sets []assign
+	ret  *returning
 }
 
 type assign struct {
@@ -57,8 +58,11 @@ func (x *execution) update(s *parser.UpdateStmt) (*Result, error) {
 		if err := x.env.Tx.Update(def.ID, c.id, c.row); err != nil {
 			return nil, err
 		}
+		if err := w.ret.add(c.row); err != nil {
+			return nil, err
+		}
 	}
-	return tagged("UPDATE", int64(len(changes))), nil
+	return w.ret.result("UPDATE", int64(len(changes))), nil
 }
 
 // planUpdate resolves the SET list and plans the scan that finds the target rows.
@@ -100,38 +104,51 @@ func (x *execution) planUpdate(s *parser.UpdateStmt) (*updatePlan, error) {
 	if w.scan, err = x.targetScan(u, s.Where); err != nil {
 		return nil, err
 	}
+	if w.ret, err = x.planReturning(s.Returning, u.sc); err != nil {
+		return nil, err
+	}
 	return w, nil
 }
 
 func (x *execution) delete(s *parser.DeleteStmt) (*Result, error) {
-	scan, err := x.planDelete(s)
+	scan, ret, err := x.planDelete(s)
 	if err != nil {
 		return nil, err
 	}
 	var ids []uint64
-	if err := scan.rows(func(id uint64, _ schema.Row) error {
+	var olds []schema.Row
+	if err := scan.rows(func(id uint64, old schema.Row) error {
 		ids = append(ids, id)
+		olds = append(olds, old)
 		return nil
 	}); err != nil {
 		return nil, err
 	}
-	for _, id := range ids {
+	for i, id := range ids {
 		if err := x.checkCancel(); err != nil {
 			return nil, err
 		}
 		if err := x.env.Tx.Delete(scan.bt.def.ID, id); err != nil {
 			return nil, err
 		}
+		if err := ret.add(olds[i]); err != nil {
+			return nil, err
+		}
 	}
-	return tagged("DELETE", int64(len(ids))), nil
+	return ret.result("DELETE", int64(len(ids))), nil
 }
 
-func (x *execution) planDelete(s *parser.DeleteStmt) (*scanOp, error) {
+func (x *execution) planDelete(s *parser.DeleteStmt) (*scanOp, *returning, error) {
 	u, err := x.targetUnit(s.Table, s.Alias, s)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return x.targetScan(u, s.Where)
+	scan, err := x.targetScan(u, s.Where)
+	if err != nil {
+		return nil, nil, err
+	}
+	ret, err := x.planReturning(s.Returning, u.sc)
+	return scan, ret, err
 }
 
 // targetUnit binds the table an UPDATE or DELETE writes (always its current version).

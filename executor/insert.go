@@ -16,7 +16,18 @@ type insertPlan struct {
 }
 
 func (x *execution) insert(s *parser.InsertStmt) (*Result, error) {
+	if s.OnConflict != nil {
+		return nil, errAtPos(s.OnConflict.At, schema.CodeFeatureUnsupported, "ON CONFLICT is not supported")
+	}
 	ins, err := x.planInsert(s)
+	if err != nil {
+		return nil, err
+	}
+	target, err := x.targetUnit(s.Table, s.Alias, s)
+	if err != nil {
+		return nil, err
+	}
+	ret, err := x.planReturning(s.Returning, target.sc)
 	if err != nil {
 		return nil, err
 	}
@@ -41,8 +52,11 @@ func (x *execution) insert(s *parser.InsertStmt) (*Result, error) {
 		if _, err := x.env.Tx.Insert(ins.def.ID, row); err != nil {
 			return nil, err
 		}
+		if err := ret.add(row); err != nil {
+			return nil, err
+		}
 	}
-	return tagged("INSERT 0", int64(len(rows))), nil
+	return ret.result("INSERT 0", int64(len(rows))), nil
 }
 
 // assemble builds a full table row from the source values and the defaults, and checks

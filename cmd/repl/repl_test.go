@@ -135,3 +135,27 @@ func TestOneLineWithoutSemicolon(t *testing.T) {
 		})
 	}
 }
+
+func TestReturningPrintsRowsThenTag(t *testing.T) {
+	sh, out, errOut := newShell(t)
+	script := `CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT);
+INSERT INTO t VALUES (1, 'ann'), (2, 'bob') RETURNING id;
+DELETE FROM t WHERE id = 5 RETURNING *;
+`
+	require.NoError(t, sh.Script(strings.NewReader(script)))
+	assert.Empty(t, errOut.String())
+	assert.Equal(t, `CREATE TABLE
+ id
+----
+  1
+  2
+(2 rows)
+
+INSERT 0 2
+ id | name
+----+------
+(0 rows)
+
+DELETE 0
+`, out.String())
+}
