@@ -42,7 +42,7 @@ func (x *execution) update(s *parser.UpdateStmt) (*Result, error) {
 			}
 			row[a.pos] = v
 		}
-		if err := checkNotNull(def, row); err != nil {
+		if err := x.checkRow(def, row); err != nil {
 			return err
 		}
 		changes = append(changes, change{id, row})
@@ -74,8 +74,24 @@ func (x *execution) planUpdate(s *parser.UpdateStmt) (*updatePlan, error) {
 	def := u.base.def
 	c := &compiler{x: x, sc: u.sc, clause: "UPDATE"}
 	w := &updatePlan{}
+	if w.sets, err = x.compileAssignments(def, s.Set, c); err != nil {
+		return nil, err
+	}
+	if w.scan, err = x.targetScan(u, s.Where); err != nil {
+		return nil, err
+	}
+	if w.ret, err = x.planReturning(s.Returning, u.sc); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// compileAssignments compiles the SET list of an UPDATE or of ON CONFLICT DO UPDATE with c,
+// each value converted to its column's type.
+func (x *execution) compileAssignments(def *schema.Table, sets []parser.Assignment, c *compiler) ([]assign, error) {
+	var out []assign
 	seen := map[int]bool{}
-	for _, set := range s.Set {
+	for _, set := range sets {
 		pos := def.Column(set.Column)
 		if pos < 0 {
 			return nil, errAtPos(set.At, schema.CodeUndefinedColumn, "column %q of relation %q does not exist", set.Column, def.Name)
@@ -86,28 +102,23 @@ func (x *execution) planUpdate(s *parser.UpdateStmt) (*updatePlan, error) {
 		seen[pos] = true
 		col := def.Columns[pos]
 		var e *expr
+		var err error
 		if _, ok := set.Value.(*parser.DefaultExpr); ok {
 			e = constant(schema.Null, col.Type, col.Name)
 			if col.Default != "" {
 				e, err = x.compileDefault(col)
 			}
 		} else if hasAggregate(set.Value) {
-			err = errAt(set.Value, schema.CodeGrouping, "aggregate functions are not allowed in UPDATE")
+			err = errAt(set.Value, schema.CodeGrouping, "aggregate functions are not allowed in %s", c.clause)
 		} else if e, err = c.compile(set.Value); err == nil {
 			e, err = assignment(e, col, set.Value)
 		}
 		if err != nil {
 			return nil, err
 		}
-		w.sets = append(w.sets, assign{pos: pos, e: e})
+		out = append(out, assign{pos: pos, e: e})
 	}
-	if w.scan, err = x.targetScan(u, s.Where); err != nil {
-		return nil, err
-	}
-	if w.ret, err = x.planReturning(s.Returning, u.sc); err != nil {
-		return nil, err
-	}
-	return w, nil
+	return out, nil
 }
 
 func (x *execution) delete(s *parser.DeleteStmt) (*Result, error) {
