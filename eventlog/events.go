@@ -113,7 +113,7 @@ func (RowDeleted) Type() Type   { return TypeRowDeleted }
 // (uvarint = encoding/binary varint; string = uvarint length + bytes; value and row = the
 // schema package's compact encoding; table, column, index = codec.go):
 //
-//	TableCreated  table
+//	TableCreated  table [constraints]   (constraints only when the table has some)
 //	TableDropped  uvarint TableID, string Name
 //	TableAltered  uvarint TableID, byte Kind, column Column, string OldName, string NewName,
 //	              value Fill
@@ -135,6 +135,9 @@ func Encode(e Event) Entry {
 	switch e := e.(type) {
 	case TableCreated:
 		b = AppendTable(b, &e.Table)
+		if len(e.Table.Checks)+len(e.Table.ForeignKeys) > 0 {
+			b = AppendConstraints(b, &e.Table)
+		}
 	case TableDropped:
 		b = appendString(binary.AppendUvarint(b, e.TableID), e.Name)
 	case TableAltered:
@@ -174,7 +177,14 @@ func Decode(t Type, payload []byte) (Event, error) {
 	var e Event
 	switch t {
 	case TypeTableCreated:
-		e = TableCreated{Table: d.table()}
+		t := d.table()
+		if d.err == nil && len(d.b) > 0 {
+			d.constraints(&t)
+			if d.err == nil && len(t.Checks)+len(t.ForeignKeys) == 0 {
+				d.fail("empty constraints section") // one encoding per event: absent when empty
+			}
+		}
+		e = TableCreated{Table: t}
 	case TypeTableDropped:
 		e = TableDropped{TableID: d.uvarint("table id"), Name: d.string("table name")}
 	case TypeTableAltered:

@@ -132,6 +132,9 @@ func (s *State) createTable(seq uint64, e eventlog.TableCreated) error {
 			return err
 		}
 	}
+	if err := s.checkForeignKeyDefs(def); err != nil {
+		return err
+	}
 	s.catalog().Put(seq, def)
 	s.setTable(def.ID, newTable(def))
 	s.maxTableID = max(s.maxTableID, def.ID)
@@ -164,9 +167,13 @@ func checkIndexColumns(def *schema.Table, ix *schema.Index) error {
 }
 
 func (s *State) dropTable(seq uint64, e eventlog.TableDropped) error {
-	if _, ok := s.tables[e.TableID]; !ok {
+	t, ok := s.tables[e.TableID]
+	if !ok {
 		return internalError(ErrNoTable, "storage: TableDropped names table id %d (%q), which does not exist",
 			e.TableID, e.Name)
+	}
+	if err := s.checkDropTable(t); err != nil {
+		return err
 	}
 	s.catalog().Drop(seq, e.TableID)
 	delete(s.tables, e.TableID)

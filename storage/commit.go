@@ -40,6 +40,12 @@ func (st *Store) Prepare(tx *Tx) (*State, error) {
 			return nil, err
 		}
 	}
+	// Each statement left the transaction's own state consistent, but a parent it referenced
+	// may have been deleted, or a child added for a key it deleted, by a commit since it began:
+	// check its rows again against the merged state.
+	if err := next.CheckForeignKeys(tx.events); err != nil {
+		return nil, err
+	}
 	return next, nil
 }
 

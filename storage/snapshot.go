@@ -22,7 +22,7 @@ import (
 //
 //	offset  size  field
 //	0       8     magic "ESQLSNAP"
-//	8       4     format version (1)
+//	8       4     format version (2; 1 is still read: it has no constraints sections)
 //	12      8     seq: the state is the result of events 1..seq
 //	20      8     commit time of the event at seq (unix nanos)
 //	28      32    the log's chain hash after seq (eventlog.Log.HashAt)
@@ -30,7 +30,7 @@ import (
 //	68      8     largest table id used
 //	76      …     catalog: uvarint #tables, then per table (ascending id): uvarint id,
 //	              uvarint #versions, then per version: uvarint seq, 1 byte dropped,
-//	              eventlog.AppendTable(definition)
+//	              eventlog.AppendTable(definition), eventlog.AppendConstraints(definition)
 //	…       …     rows: uvarint #live tables, then per table (ascending id): uvarint id,
 //	              uvarint #rows, then per row (ascending row id): uvarint row id,
 //	              uvarint version, schema.AppendRow(row)
@@ -40,7 +40,7 @@ import (
 // independent of how indexes are organized.
 const (
 	snapshotMagic   = "ESQLSNAP"
-	snapshotVersion = 1
+	snapshotVersion = 2
 	snapshotHeader  = 76
 	snapshotExt     = ".snap"
 )
@@ -168,6 +168,7 @@ func encodeSnapshot(w *bufio.Writer, s *State, hash eventlog.Hash) error {
 			buf = binary.AppendUvarint(buf, v.Seq)
 			buf = append(buf, boolByte(v.Dropped))
 			buf = eventlog.AppendTable(buf, v.Table)
+			buf = eventlog.AppendConstraints(buf, v.Table)
 		}
 	}
 	live := make([]uint64, 0, len(s.tables))
@@ -244,8 +245,9 @@ func decodeSnapshot(data []byte) (*State, eventlog.Hash, error) {
 	if string(body[:8]) != snapshotMagic {
 		return nil, hash, fmt.Errorf("%w: bad magic", ErrSnapshotCorrupt)
 	}
-	if v := binary.LittleEndian.Uint32(body[8:]); v != snapshotVersion {
-		return nil, hash, fmt.Errorf("%w: unknown format version %d", ErrSnapshotCorrupt, v)
+	version := binary.LittleEndian.Uint32(body[8:])
+	if version != snapshotVersion && version != 1 {
+		return nil, hash, fmt.Errorf("%w: unknown format version %d", ErrSnapshotCorrupt, version)
 	}
 	s := NewState()
 	s.seq = binary.LittleEndian.Uint64(body[12:])
@@ -253,7 +255,7 @@ func decodeSnapshot(data []byte) (*State, eventlog.Hash, error) {
 	copy(hash[:], body[28:60])
 	s.maxRowID = binary.LittleEndian.Uint64(body[60:])
 	s.maxTableID = binary.LittleEndian.Uint64(body[68:])
-	d := &decoder{buf: body[snapshotHeader:]}
+	d := &decoder{buf: body[snapshotHeader:], constraints: version >= 2}
 	s.cat = d.catalog()
 	d.rows(s)
 	if d.err == nil && len(d.buf) != 0 {
@@ -269,6 +271,9 @@ func decodeSnapshot(data []byte) (*State, eventlog.Hash, error) {
 type decoder struct {
 	buf []byte
 	err error
+	// constraints is set for format 2, where each table definition is followed by its
+	// constraints section.
+	constraints bool
 }
 
 func (d *decoder) uvarint() uint64 {
@@ -320,6 +325,13 @@ func (d *decoder) catalog() *catalog.Catalog {
 				break
 			}
 			d.buf = d.buf[k:]
+			if d.constraints {
+				if k, err = eventlog.DecodeConstraints(d.buf, &t); err != nil {
+					d.err = fmt.Errorf("table %d version at seq %d: %w", id, v.Seq, err)
+					break
+				}
+				d.buf = d.buf[k:]
+			}
 			v.Table = &t
 			all = append(all, entry{id, v})
 		}

@@ -37,3 +37,14 @@ func (tx *Tx) UniqueHolder(tableID uint64, index string, row schema.Row) (rowID 
 	}
 	return 0, nil, false
 }
+
+// CheckForeignKeys checks the foreign keys that the transaction's events from position from
+// on (Events()[from:]) touch, against the transaction's state now: see
+// State.CheckForeignKeys. The executor calls it at the end of each writing statement with the
+// number of events the transaction had before the statement.
+func (tx *Tx) CheckForeignKeys(from int) error {
+	if from >= len(tx.events) {
+		return nil
+	}
+	return tx.reading().CheckForeignKeys(tx.events[from:])
+}
