@@ -56,6 +56,9 @@ func (x *execution) addColumn(s *parser.AlterTableStmt, def *schema.Table, rows 
 		}
 		return errAtPos(cd.At, schema.CodeDuplicateColumn, "column %q of relation %q already exists", cd.Name, def.Name)
 	}
+	if len(cd.Constraints) > 0 {
+		return errAtPos(cd.At, schema.CodeFeatureUnsupported, "ALTER TABLE ADD COLUMN with CHECK, REFERENCES or a named constraint is not supported")
+	}
 	if cd.PrimaryKey && def.PrimaryKey() != nil {
 		return errAtPos(cd.At, "42P16", "multiple primary keys for table %q are not allowed", def.Name)
 	}

@@ -1,0 +1,126 @@
+package executor
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/eventsql/eventsql/parser"
+	"github.com/eventsql/eventsql/schema"
+)
+
+// checkForeignKeys finishes a writing statement: once all its rows are written, every foreign
+// key its rows touch must hold (PostgreSQL's NO ACTION, checked at the end of the statement).
+func (x *execution) checkForeignKeys(res *Result, err error) (*Result, error) {
+	if err != nil {
+		return nil, err
+	}
+	if err := x.env.Tx.CheckForeignKeys(x.events); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// foreignKeyDef checks a FOREIGN KEY (or column REFERENCES) of a table being created (column i
+// has ID i+1) and returns it unnamed. A reference to the table itself gets RefTable 0, which
+// storage replaces by the new table's ID.
+func (x *execution) foreignKeyDef(def *schema.Table, c parser.TableConstraint) (schema.ForeignKey, error) {
+	r := c.References
+	var fk schema.ForeignKey
+	for _, a := range []struct{ what, action string }{{"DELETE", r.OnDelete}, {"UPDATE", r.OnUpdate}} {
+		switch a.action {
+		case "", "NO ACTION":
+		case "RESTRICT":
+			if a.what == "DELETE" {
+				fk.OnDelete = schema.Restrict
+			} else {
+				fk.OnUpdate = schema.Restrict
+			}
+		default:
+			return fk, errAtPos(c.At, schema.CodeFeatureUnsupported, "ON %s %s is not supported: only NO ACTION and RESTRICT are", a.what, a.action)
+		}
+	}
+	ref := def
+	if !strings.EqualFold(r.Table, def.Name) {
+		t, ok := x.read.Table(r.Table)
+		if !ok {
+			return fk, errAtPos(c.At, schema.CodeUndefinedTable, "relation %q does not exist", r.Table)
+		}
+		ref = t.Def()
+		fk.RefTable = ref.ID
+	}
+	for _, name := range c.Columns {
+		p := def.Column(name)
+		if p < 0 {
+			return fk, errAtPos(c.At, schema.CodeUndefinedColumn, "column %q referenced in foreign key constraint does not exist", name)
+		}
+		fk.Columns = append(fk.Columns, uint32(p+1))
+	}
+	refCols := r.Columns
+	if len(refCols) == 0 {
+		pk := ref.PrimaryKey()
+		if pk == nil {
+			return fk, errAtPos(c.At, schema.CodeInvalidForeignKey, "there is no primary key for referenced table %q", ref.Name)
+		}
+		for _, p := range ref.KeyPositions(pk) {
+			refCols = append(refCols, ref.Columns[p].Name)
+		}
+	}
+	for _, name := range refCols {
+		p := ref.Column(name)
+		if p < 0 {
+			return fk, errAtPos(c.At, schema.CodeUndefinedColumn, "column %q referenced in foreign key constraint does not exist", name)
+		}
+		fk.RefColumns = append(fk.RefColumns, ref.Columns[p].ID)
+	}
+	if len(fk.Columns) != len(fk.RefColumns) {
+		return fk, errAtPos(c.At, schema.CodeInvalidForeignKey, "number of referencing and referenced columns for foreign key disagree")
+	}
+	if !matchKeyIndex(ref, &fk) {
+		return fk, errAtPos(c.At, schema.CodeInvalidForeignKey, "there is no unique constraint matching given keys for referenced table %q", ref.Name)
+	}
+	for i := range fk.Columns {
+		cc, rc := def.Columns[def.ColumnByID(fk.Columns[i])], ref.Columns[ref.ColumnByID(fk.RefColumns[i])]
+		if !comparableKinds(cc.Type.Kind, rc.Type.Kind) {
+			name := c.Name
+			if name == "" {
+				name = def.Name + "_" + strings.Join(c.Columns, "_") + "_fkey"
+			}
+			return fk, errAtPos(c.At, schema.CodeDatatypeMismatch,
+				"foreign key constraint %q cannot be implemented\nDETAIL:  Key columns %q and %q are of incompatible types: %s and %s.",
+				name, cc.Name, rc.Name, typeName(cc.Type), typeName(rc.Type))
+		}
+	}
+	return fk, nil
+}
+
+// matchKeyIndex finds a unique index of ref on exactly the referenced columns, in any order,
+// as PostgreSQL requires, and puts both column lists of fk in that index's order (pairs stay
+// pairs) so that storage can probe the index with the referencing values.
+func matchKeyIndex(ref *schema.Table, fk *schema.ForeignKey) bool {
+	want := slices.Clone(fk.RefColumns)
+	slices.Sort(want)
+	if len(slices.Compact(want)) != len(fk.RefColumns) {
+		return false
+	}
+	for _, ix := range ref.Indexes {
+		have := slices.Clone(ix.Columns)
+		slices.Sort(have)
+		if !ix.Unique || !slices.Equal(have, want) {
+			continue
+		}
+		cols := make([]uint32, len(ix.Columns))
+		for i, id := range ix.Columns {
+			cols[i] = fk.Columns[slices.Index(fk.RefColumns, id)]
+		}
+		fk.Columns, fk.RefColumns = cols, slices.Clone(ix.Columns)
+		return true
+	}
+	return false
+}
+
+// comparableKinds reports whether values of the two kinds can be compared for equality, which
+// a foreign key needs: the same kind, or two numbers.
+func comparableKinds(a, b schema.Kind) bool {
+	num := func(k schema.Kind) bool { return k == schema.KindInt || k == schema.KindFloat }
+	return a == b || num(a) && num(b)
+}
