@@ -182,7 +182,7 @@ func (x *execution) dropTable(s *parser.DropTableStmt) (*Result, error) {
 		}
 		ids = append(ids, t.Def().ID)
 	}
-	for _, id := range ids {
+	for _, id := range x.dropOrder(ids) {
 		if err := x.env.Tx.DropTable(id); err != nil {
 			return nil, err
 		}

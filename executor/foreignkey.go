@@ -124,3 +124,32 @@ func comparableKinds(a, b schema.Kind) bool {
 	num := func(k schema.Kind) bool { return k == schema.KindInt || k == schema.KindFloat }
 	return a == b || num(a) && num(b)
 }
+
+// dropOrder orders the tables of one DROP TABLE so that a table goes before the tables its
+// foreign keys reference: DROP TABLE parent, child drops both, as in PostgreSQL. A table still
+// referenced by a table outside the list is left to storage, which refuses it (2BP01).
+func (x *execution) dropOrder(ids []uint64) []uint64 {
+	left := slices.Clone(ids)
+	var out []uint64
+	referenced := func(id uint64) bool {
+		for _, other := range left {
+			if t, ok := x.read.TableByID(other); ok && other != id {
+				for _, fk := range t.Def().ForeignKeys {
+					if fk.RefTable == id {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	for len(left) > 0 {
+		i := slices.IndexFunc(left, func(id uint64) bool { return !referenced(id) })
+		if i < 0 {
+			return append(out, left...) // a cycle: storage will say which table is in the way
+		}
+		out = append(out, left[i])
+		left = slices.Delete(left, i, i+1)
+	}
+	return out
+}
