@@ -42,15 +42,19 @@ func (x *execution) buildConstraints(def *schema.Table, tc *tableConstraints) er
 	for _, ix := range def.Indexes {
 		used[strings.ToLower(ix.Name)] = true
 	}
+	checks := map[string]bool{} // explicit names of CHECK constraints
 	for _, p := range tc.list {
 		if p.def.Name == "" {
 			continue
 		}
 		n := strings.ToLower(p.def.Name)
+		if checks[n] && p.def.Check != nil {
+			return errAtPos(p.def.At, schema.CodeDuplicateObject, "check constraint %q already exists", p.def.Name)
+		}
 		if used[n] {
 			return errAtPos(p.def.At, schema.CodeDuplicateObject, "constraint %q for relation %q already exists", p.def.Name, def.Name)
 		}
-		used[n] = true
+		used[n], checks[n] = true, p.def.Check != nil
 	}
 	choose := func(base string) string {
 		base = strings.ToLower(base)
