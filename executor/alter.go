@@ -18,6 +18,10 @@ func (x *execution) alterTable(s *parser.AlterTableStmt) (*Result, error) {
 	def := t.Def()
 	tx := x.env.Tx
 	switch {
+	case s.AddConstraint != nil:
+		return done, x.addConstraint(s, t)
+	case s.DropConstraint != nil:
+		return done, x.dropConstraint(s, def)
 	case s.AddColumn != nil:
 		return done, x.addColumn(s, def, t.Len())
 	case s.Drop != nil:

@@ -101,8 +101,8 @@ func checkBaseName(def *schema.Table, ch schema.Check) string {
 	return def.Name + "_check"
 }
 
-// checkDef validates a CHECK condition for a table being created (column i has ID i+1) and
-// returns it as stored: its text and the column each reference means.
+// checkDef validates a CHECK condition for a table (whose columns have their IDs) and returns
+// it as stored: its text and the column each reference means.
 func (x *execution) checkDef(def *schema.Table, cond parser.Expr) (schema.Check, error) {
 	if err := checkableExpr(cond); err != nil {
 		return schema.Check{}, err
@@ -114,7 +114,7 @@ func (x *execution) checkDef(def *schema.Table, cond parser.Expr) (schema.Check,
 	ch := schema.Check{Expr: format(cond)}
 	walkExpr(cond, func(e parser.Expr) bool {
 		if ref, ok := e.(*parser.ColumnRef); ok {
-			ch.Columns = append(ch.Columns, uint32(def.Column(ref.Column)+1))
+			ch.Columns = append(ch.Columns, def.Columns[def.Column(ref.Column)].ID)
 		}
 		return true
 	})

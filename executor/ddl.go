@@ -133,7 +133,11 @@ func (x *execution) constraintIndex(def *schema.Table, k keyConstraint, primary 
 		if primary {
 			def.Columns[pos].NotNull = true
 		}
-		ix.Columns = append(ix.Columns, uint32(pos+1))
+		id := def.Columns[pos].ID
+		if id == 0 {
+			id = uint32(pos + 1) // a table being created: storage will number column i as i+1
+		}
+		ix.Columns = append(ix.Columns, id)
 	}
 	if k.name != "" {
 		if x.relationExists(k.name) || def.Index(k.name) >= 0 || strings.EqualFold(k.name, def.Name) {

@@ -20,8 +20,8 @@ func (x *execution) checkForeignKeys(res *Result, err error) (*Result, error) {
 	return res, nil
 }
 
-// foreignKeyDef checks a FOREIGN KEY (or column REFERENCES) of a table being created (column i
-// has ID i+1) and returns it unnamed. A reference to the table itself gets RefTable 0, which
+// foreignKeyDef checks a FOREIGN KEY (or column REFERENCES) of a table (whose columns have
+// their IDs) and returns it unnamed. A reference to the table itself gets RefTable 0, which
 // storage replaces by the new table's ID.
 func (x *execution) foreignKeyDef(def *schema.Table, c parser.TableConstraint) (schema.ForeignKey, error) {
 	r := c.References
@@ -40,6 +40,7 @@ func (x *execution) foreignKeyDef(def *schema.Table, c parser.TableConstraint) (
 		}
 	}
 	ref := def
+	fk.RefTable = def.ID // 0 for a table being created
 	if !strings.EqualFold(r.Table, def.Name) {
 		t, ok := x.read.Table(r.Table)
 		if !ok {
@@ -53,7 +54,7 @@ func (x *execution) foreignKeyDef(def *schema.Table, c parser.TableConstraint) (
 		if p < 0 {
 			return fk, errAtPos(c.At, schema.CodeUndefinedColumn, "column %q referenced in foreign key constraint does not exist", name)
 		}
-		fk.Columns = append(fk.Columns, uint32(p+1))
+		fk.Columns = append(fk.Columns, def.Columns[p].ID)
 	}
 	refCols := r.Columns
 	if len(refCols) == 0 {

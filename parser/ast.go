@@ -101,6 +101,15 @@ type AlterTableStmt struct {
 	Drop      *DropColumn
 	RenameCol *RenameColumn
 	RenameTo  string // ALTER TABLE t RENAME TO new
+	// AddConstraint is ADD table_constraint; DropConstraint is DROP CONSTRAINT.
+	AddConstraint  *TableConstraint
+	DropConstraint *DropConstraint
+}
+
+// DropConstraint is DROP CONSTRAINT [IF EXISTS] name.
+type DropConstraint struct {
+	IfExists bool
+	Name     string
 }
 
 // AddColumn is ADD [COLUMN] [IF NOT EXISTS] column_def.

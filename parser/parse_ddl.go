@@ -378,6 +378,8 @@ func (p *parser) parseDrop() Stmt {
 //
 //	alter_table = ALTER TABLE name
 //	              ( ADD [COLUMN] [IF NOT EXISTS] column_def
+//	              | ADD table_constraint
+//	              | DROP CONSTRAINT [IF EXISTS] name
 //	              | DROP [COLUMN] [IF EXISTS] name
 //	              | RENAME [COLUMN] name TO name
 //	              | RENAME TO name ) .
@@ -387,11 +389,22 @@ func (p *parser) parseAlterTable() *AlterTableStmt {
 	s.Table = p.parseColID("table name")
 	switch {
 	case p.got(ADD):
+		if t := p.tok.tok; t == CONSTRAINT || t == CHECK || t == FOREIGN || t == UNIQUE || t == PRIMARY {
+			c := p.parseTableConstraint()
+			s.AddConstraint = &c
+			break
+		}
 		p.got(COLUMN)
 		a := &AddColumn{IfNotExists: p.parseIfNotExists()}
 		a.Column = p.parseColumnDef()
 		s.AddColumn = a
 	case p.got(DROP):
+		if p.got(CONSTRAINT) {
+			d := &DropConstraint{IfExists: p.parseIfExists()}
+			d.Name = p.parseColID("constraint name")
+			s.DropConstraint = d
+			break
+		}
 		p.got(COLUMN)
 		d := &DropColumn{IfExists: p.parseIfExists()}
 		d.Name = p.parseColID("column name")

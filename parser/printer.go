@@ -204,7 +204,7 @@ func (p *printer) constraint(c *TableConstraint, column bool) {
 		return
 	case c.References != nil && column:
 	case c.References != nil:
-		p.WriteString("FOREIGN KEY ")
+		p.WriteString("FOREIGN KEY")
 	case c.PrimaryKey:
 		p.WriteString("PRIMARY KEY")
 	default:
@@ -297,6 +297,13 @@ func (p *printer) alterTable(s *AlterTableStmt) {
 	p.WriteString("ALTER TABLE ")
 	p.name(s.Table)
 	switch {
+	case s.AddConstraint != nil:
+		p.WriteString(" ADD ")
+		p.constraint(s.AddConstraint, false)
+	case s.DropConstraint != nil:
+		p.WriteString(" DROP CONSTRAINT ")
+		p.ifExists(s.DropConstraint.IfExists)
+		p.name(s.DropConstraint.Name)
 	case s.AddColumn != nil:
 		p.WriteString(" ADD COLUMN ")
 		p.ifNotExists(s.AddColumn.IfNotExists)

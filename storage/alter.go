@@ -29,6 +29,10 @@ func (s *State) alterTable(seq uint64, e eventlog.TableAltered) error {
 		}
 	case eventlog.ColumnRenamed:
 		err = renameColumn(def, e)
+	case eventlog.ConstraintAdded:
+		err = s.addConstraint(t, def, e)
+	case eventlog.ConstraintDropped:
+		err = dropConstraint(def, e)
 	case eventlog.TableRenamed:
 		if !strings.EqualFold(def.Name, e.NewName) {
 			err = s.checkRelationName(e.NewName)

@@ -216,6 +216,9 @@ func (s *State) dropIndex(seq uint64, e eventlog.IndexDropped) error {
 		return &schema.Error{Code: schema.CodeUndefinedObject,
 			Message: fmt.Sprintf("index %q does not exist", e.Name), Err: ErrNoIndex}
 	}
+	if err := s.checkDropIndex(t, &t.def.Indexes[i]); err != nil {
+		return err
+	}
 	def := t.def.Clone()
 	def.Indexes = append(def.Indexes[:i], def.Indexes[i+1:]...)
 	idx := append([]index.Index(nil), t.idx[:i]...)

@@ -34,6 +34,9 @@ func (st *Store) Prepare(tx *Tx) (*State, error) {
 	if err := st.checkConflicts(tx, cur); err != nil {
 		return nil, err
 	}
+	if err := st.checkValidated(tx, cur); err != nil {
+		return nil, err
+	}
 	next := cur.Clone()
 	for i, e := range tx.events {
 		if err := next.Apply(cur.Seq()+1+uint64(i), e); err != nil {

@@ -32,6 +32,8 @@ type Tx struct {
 	// written holds the tables whose rows the tx wrote; altered those whose definitions it
 	// created or changed.
 	written, altered map[uint64]bool
+	// validated holds the tables whose every row the tx checked against a new CHECK.
+	validated map[uint64]bool
 }
 
 // Begin starts a transaction on the current state.
@@ -44,7 +46,7 @@ func (st *Store) BeginLatest() *Tx { return st.beginAt(st.Latest()) }
 
 func (st *Store) beginAt(base *State) *Tx {
 	return &Tx{st: st, base: base, seen: map[rowRef]uint64{},
-		written: map[uint64]bool{}, altered: map[uint64]bool{}}
+		written: map[uint64]bool{}, altered: map[uint64]bool{}, validated: map[uint64]bool{}}
 }
 
 // State returns what the transaction reads: its base plus its own writes so far. The returned

@@ -81,3 +81,30 @@ func TestForeignKeyDDLRace(t *testing.T) {
 	assert.Equal(t, schema.CodeSerialization, sqlState(err), "error: %v", err)
 	verifyRebuild(t, db)
 }
+
+// ALTER TABLE ADD CHECK validates the rows its transaction sees; a row committed meanwhile by
+// another transaction was not checked, so the ALTER fails with 40001 instead of admitting it.
+func TestAddCheckRace(t *testing.T) {
+	db := openDB(t, &database.Options{NoSync: true})
+	ctx := context.Background()
+	_, err := db.Exec(ctx, "CREATE TABLE c (id INTEGER PRIMARY KEY, qty INTEGER); INSERT INTO c VALUES (1, 5)")
+	require.NoError(t, err)
+	s1 := db.Session()
+	mustExec(t, s1, "BEGIN")
+	mustExec(t, s1, "ALTER TABLE c ADD CHECK (qty > 0)")
+	_, err = db.Exec(ctx, "INSERT INTO c VALUES (2, -1)")
+	require.NoError(t, err)
+	_, err = s1.Exec(ctx, "COMMIT")
+	require.Error(t, err)
+	assert.Equal(t, schema.CodeSerialization, sqlState(err), "error: %v", err)
+
+	// Without a concurrent write it commits, and holds from then on.
+	_, err = db.Exec(ctx, "DELETE FROM c WHERE qty < 0")
+	require.NoError(t, err)
+	mustExec(t, s1, "BEGIN")
+	mustExec(t, s1, "ALTER TABLE c ADD CHECK (qty > 0)")
+	mustExec(t, s1, "COMMIT")
+	_, err = db.Exec(ctx, "INSERT INTO c VALUES (2, -1)")
+	assert.Equal(t, schema.CodeCheck, sqlState(err), "error: %v", err)
+	verifyRebuild(t, db)
+}
