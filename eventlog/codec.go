@@ -28,6 +28,7 @@ import (
 //	check        string Name, string Expr, uvarint k, k × uvarint column ID
 //	foreign key  string Name, uvarint k, k × uvarint column ID, uvarint RefTable,
 //	             uvarint k, k × uvarint column ID, byte OnDelete, byte OnUpdate
+//	             (0 NO ACTION, 1 RESTRICT, 2 CASCADE, 3 SET NULL)
 const (
 	columnNotNull = 1
 
@@ -312,7 +313,7 @@ func (d *decoder) constraints(t *schema.Table) {
 
 func (d *decoder) action() schema.RefAction {
 	a := schema.RefAction(d.byte("referential action"))
-	if d.err == nil && a > schema.Restrict {
+	if d.err == nil && a > schema.SetNull {
 		d.fail(fmt.Sprintf("unknown referential action %d", a))
 	}
 	return a

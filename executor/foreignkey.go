@@ -8,10 +8,15 @@ import (
 	"github.com/eventsql/eventsql/schema"
 )
 
-// checkForeignKeys finishes a writing statement: once all its rows are written, every foreign
-// key its rows touch must hold (PostgreSQL's NO ACTION, checked at the end of the statement).
+// checkForeignKeys finishes a writing statement: once all its rows are written, the CASCADE
+// and SET NULL actions run (round after round, as the rows they change may be referenced in
+// turn), and then every foreign key the statement's rows touch must hold (PostgreSQL's NO
+// ACTION, checked at the end of the statement).
 func (x *execution) checkForeignKeys(res *Result, err error) (*Result, error) {
 	if err != nil {
+		return nil, err
+	}
+	if err := x.cascade(); err != nil {
 		return nil, err
 	}
 	if err := x.env.Tx.CheckForeignKeys(x.events); err != nil {
@@ -26,18 +31,17 @@ func (x *execution) checkForeignKeys(res *Result, err error) (*Result, error) {
 func (x *execution) foreignKeyDef(def *schema.Table, c parser.TableConstraint) (schema.ForeignKey, error) {
 	r := c.References
 	var fk schema.ForeignKey
-	for _, a := range []struct{ what, action string }{{"DELETE", r.OnDelete}, {"UPDATE", r.OnUpdate}} {
-		switch a.action {
-		case "", "NO ACTION":
-		case "RESTRICT":
-			if a.what == "DELETE" {
-				fk.OnDelete = schema.Restrict
-			} else {
-				fk.OnUpdate = schema.Restrict
-			}
-		default:
-			return fk, errAtPos(c.At, schema.CodeFeatureUnsupported, "ON %s %s is not supported: only NO ACTION and RESTRICT are", a.what, a.action)
+	actions := map[string]schema.RefAction{"": schema.NoAction, "NO ACTION": schema.NoAction,
+		"RESTRICT": schema.Restrict, "CASCADE": schema.Cascade, "SET NULL": schema.SetNull}
+	for _, a := range []struct {
+		what, action string
+		to           *schema.RefAction
+	}{{"DELETE", r.OnDelete, &fk.OnDelete}, {"UPDATE", r.OnUpdate, &fk.OnUpdate}} {
+		act, ok := actions[a.action]
+		if !ok {
+			return fk, errAtPos(c.At, schema.CodeFeatureUnsupported, "ON %s %s is not supported", a.what, a.action)
 		}
+		*a.to = act
 	}
 	ref := def
 	fk.RefTable = def.ID // 0 for a table being created
@@ -153,4 +157,46 @@ func (x *execution) dropOrder(ids []uint64) []uint64 {
 		left = slices.Delete(left, i, i+1)
 	}
 	return out
+}
+
+// maxCascadeRounds bounds the rounds of referential actions, against ON UPDATE CASCADE
+// cycles that would never settle.
+const maxCascadeRounds = 10000
+
+// cascade performs the writes that CASCADE and SET NULL foreign keys ask for.
+func (x *execution) cascade() error {
+	tx := x.env.Tx
+	from := x.events
+	for round := 0; ; round++ {
+		to := len(tx.Events())
+		writes := tx.Cascades(from)
+		if len(writes) == 0 {
+			return nil
+		}
+		if round == maxCascadeRounds {
+			return schema.Errorf("54001", "referential actions did not settle after %d rounds", round)
+		}
+		for _, w := range writes {
+			if err := x.checkCancel(); err != nil {
+				return err
+			}
+			if w.Delete {
+				if err := tx.Delete(w.Table, w.Row); err != nil {
+					return err
+				}
+				continue
+			}
+			t, ok := x.read.TableByID(w.Table) // a DML statement changes no definition
+			if !ok {
+				return errInternal("referential action on a table that does not exist")
+			}
+			if err := x.checkRow(t.Def(), w.New); err != nil {
+				return err
+			}
+			if err := tx.Update(w.Table, w.Row, w.New); err != nil {
+				return err
+			}
+		}
+		from = to
+	}
 }

@@ -57,15 +57,24 @@ type Check struct {
 type RefAction uint8
 
 // The referential actions. NoAction (the default) and Restrict both refuse the change while
-// referencing rows exist; eventsql checks both at the end of the statement.
+// referencing rows exist; eventsql checks both at the end of the statement. Cascade deletes
+// the referencing rows (or, on update, gives them the new key); SetNull sets their
+// referencing columns to NULL.
 const (
 	NoAction RefAction = iota
 	Restrict
+	Cascade
+	SetNull
 )
 
 func (a RefAction) String() string {
-	if a == Restrict {
+	switch a {
+	case Restrict:
 		return "RESTRICT"
+	case Cascade:
+		return "CASCADE"
+	case SetNull:
+		return "SET NULL"
 	}
 	return "NO ACTION"
 }
