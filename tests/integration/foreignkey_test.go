@@ -108,3 +108,35 @@ func TestAddCheckRace(t *testing.T) {
 	assert.Equal(t, schema.CodeCheck, sqlState(err), "error: %v", err)
 	verifyRebuild(t, db)
 }
+
+// A cascading delete racing an insert of a new child: whichever commits second fails with
+// 23503 (Prepare re-checks, it does not cascade again), so no child is ever orphaned.
+func TestCascadeRace(t *testing.T) {
+	for _, deleteFirst := range []bool{true, false} {
+		db := openDB(t, &database.Options{NoSync: true})
+		ctx := context.Background()
+		_, err := db.Exec(ctx, `CREATE TABLE p (id INTEGER PRIMARY KEY);
+			CREATE TABLE c (id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p ON DELETE CASCADE);
+			INSERT INTO p VALUES (1); INSERT INTO c VALUES (1, 1)`)
+		require.NoError(t, err)
+		del, ins := db.Session(), db.Session()
+		mustExec(t, del, "BEGIN")
+		mustExec(t, ins, "BEGIN")
+		mustExec(t, del, "DELETE FROM p WHERE id = 1")
+		res := mustExec(t, del, "SELECT count(*) FROM c")
+		assert.Equal(t, int64(0), res[0].Rows[0][0].Int(), "the child went with its parent")
+		mustExec(t, ins, "INSERT INTO c VALUES (2, 1)")
+		first, second := del, ins
+		if !deleteFirst {
+			first, second = ins, del
+		}
+		mustExec(t, first, "COMMIT")
+		_, err = second.Exec(ctx, "COMMIT")
+		require.Error(t, err)
+		assert.Equal(t, schema.CodeForeignKey, sqlState(err), "error: %v", err)
+		out, err := db.Query(ctx, "SELECT count(*) FROM c WHERE pid NOT IN (SELECT id FROM p)")
+		require.NoError(t, err)
+		assert.Equal(t, int64(0), out.Rows[0][0].Int(), "a child lost its parent")
+		verifyRebuild(t, db)
+	}
+}
