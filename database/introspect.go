@@ -43,6 +43,15 @@ func (e EventInfo) Describe() string {
 			return fmt.Sprintf("%s: drop column %s", e.Table, ev.Column.Name)
 		case eventlog.ColumnRenamed:
 			return fmt.Sprintf("%s: rename column %s to %s", e.Table, ev.OldName, ev.NewName)
+		case eventlog.ConstraintAdded:
+			if ev.Check != nil {
+				return fmt.Sprintf("%s: add constraint %s check (%s)", e.Table, ev.Check.Name, ev.Check.Expr)
+			}
+			if ev.ForeignKey != nil {
+				return fmt.Sprintf("%s: add constraint %s foreign key", e.Table, ev.ForeignKey.Name)
+			}
+		case eventlog.ConstraintDropped:
+			return fmt.Sprintf("%s: drop constraint %s", e.Table, ev.OldName)
 		case eventlog.TableRenamed:
 			return fmt.Sprintf("rename table %s to %s", ev.OldName, ev.NewName)
 		}

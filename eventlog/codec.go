@@ -19,6 +19,17 @@ import (
 //	index   string Name, uvarint n, n × uvarint column ID, byte Method,
 //	        byte flags (1 = unique, 2 = primary, 4 = constraint)
 //	view    uvarint ID, string Name, uvarint n, n × string column name, string Query
+//
+// A table's CHECK and FOREIGN KEY constraints, added later, are a separate section that
+// follows the table where the container allows it (AppendConstraints): at the end of a
+// TableCreated payload when there are any, always in snapshot format 2. So logs and snapshots
+// written before constraints existed read as they always did.
+//
+//	constraints  uvarint n, n × check, uvarint m, m × foreign key
+//	check        string Name, string Expr, uvarint k, k × uvarint column ID
+//	foreign key  string Name, uvarint k, k × uvarint column ID, uvarint RefTable,
+//	             uvarint k, k × uvarint column ID, byte OnDelete, byte OnUpdate
+//	             (0 NO ACTION, 1 RESTRICT, 2 CASCADE, 3 SET NULL)
 const (
 	columnNotNull = 1
 
@@ -270,4 +281,76 @@ func (d *decoder) index() schema.Index {
 	f := d.flags("index flags", indexUnique|indexPrimary|indexConstraint)
 	ix.Unique, ix.Primary, ix.Constraint = f&indexUnique != 0, f&indexPrimary != 0, f&indexConstraint != 0
 	return ix
+}
+
+// AppendConstraints appends the encoding of t's CHECK and FOREIGN KEY constraints.
+func AppendConstraints(buf []byte, t *schema.Table) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(t.Checks)))
+	for _, c := range t.Checks {
+		buf = appendString(appendString(buf, c.Name), c.Expr)
+		buf = appendColumnIDs(buf, c.Columns)
+	}
+	buf = binary.AppendUvarint(buf, uint64(len(t.ForeignKeys)))
+	for _, fk := range t.ForeignKeys {
+		buf = appendColumnIDs(appendString(buf, fk.Name), fk.Columns)
+		buf = appendColumnIDs(binary.AppendUvarint(buf, fk.RefTable), fk.RefColumns)
+		buf = append(buf, byte(fk.OnDelete), byte(fk.OnUpdate))
+	}
+	return buf
+}
+
+// DecodeConstraints decodes the constraints section from the front of buf into t, returning
+// the number of bytes read. It fails with ErrBadEvent on malformed input and never panics.
+func DecodeConstraints(buf []byte, t *schema.Table) (int, error) {
+	d := decoder{b: buf}
+	d.constraints(t)
+	if d.err != nil {
+		return 0, d.err
+	}
+	return len(buf) - len(d.b), nil
+}
+
+func appendColumnIDs(buf []byte, ids []uint32) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(ids)))
+	for _, id := range ids {
+		buf = binary.AppendUvarint(buf, uint64(id))
+	}
+	return buf
+}
+
+func (d *decoder) columnIDs(what string) []uint32 {
+	n := d.count(what + " count")
+	if n == 0 {
+		return nil
+	}
+	ids := make([]uint32, n)
+	for i := range ids {
+		ids[i] = uint32(d.bounded(what, math.MaxUint32))
+	}
+	return ids
+}
+
+func (d *decoder) constraints(t *schema.Table) {
+	t.Checks, t.ForeignKeys = nil, nil
+	for n := d.count("check count"); n > 0 && d.err == nil; n-- {
+		c := schema.Check{Name: d.string("check name"), Expr: d.string("check expression")}
+		c.Columns = d.columnIDs("check column id")
+		t.Checks = append(t.Checks, c)
+	}
+	for n := d.count("foreign key count"); n > 0 && d.err == nil; n-- {
+		fk := schema.ForeignKey{Name: d.string("foreign key name"), Columns: d.columnIDs("foreign key column id")}
+		fk.RefTable = d.uvarint("referenced table id")
+		fk.RefColumns = d.columnIDs("referenced column id")
+		fk.OnDelete = d.action()
+		fk.OnUpdate = d.action()
+		t.ForeignKeys = append(t.ForeignKeys, fk)
+	}
+}
+
+func (d *decoder) action() schema.RefAction {
+	a := schema.RefAction(d.byte("referential action"))
+	if d.err == nil && a > schema.SetNull {
+		d.fail(fmt.Sprintf("unknown referential action %d", a))
+	}
+	return a
 }

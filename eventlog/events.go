@@ -51,6 +51,11 @@ const (
 	ColumnDropped AlterKind = 2
 	ColumnRenamed AlterKind = 3
 	TableRenamed  AlterKind = 4
+	// ConstraintAdded adds Check or ForeignKey (exactly one is set); ConstraintDropped drops
+	// the CHECK or FOREIGN KEY constraint named OldName. (PRIMARY KEY and UNIQUE constraints
+	// are indexes: IndexCreated and IndexDropped.)
+	ConstraintAdded   AlterKind = 5
+	ConstraintDropped AlterKind = 6
 )
 
 // TableAltered: a table's definition changed. Column is the column added, dropped, or renamed
@@ -64,6 +69,9 @@ type TableAltered struct {
 	OldName string
 	NewName string
 	Fill    schema.Value
+	// Check or ForeignKey is the constraint a ConstraintAdded adds.
+	Check      *schema.Check
+	ForeignKey *schema.ForeignKey
 }
 
 // IndexCreated: an index was created on a table and built from its rows.
@@ -130,10 +138,11 @@ func (ViewDropped) Type() Type  { return TypeViewDropped }
 // (uvarint = encoding/binary varint; string = uvarint length + bytes; value and row = the
 // schema package's compact encoding; table, column, index = codec.go):
 //
-//	TableCreated  table
+//	TableCreated  table [constraints]   (constraints only when the table has some)
 //	TableDropped  uvarint TableID, string Name
 //	TableAltered  uvarint TableID, byte Kind, column Column, string OldName, string NewName,
-//	              value Fill
+//	              value Fill [constraints]   (constraints, holding the one added, only for
+//	              ConstraintAdded)
 //	IndexCreated  uvarint TableID, index Index
 //	IndexDropped  uvarint TableID, string Name
 //	RowInserted   uvarint TableID, uvarint RowID, row Row
@@ -154,6 +163,9 @@ func Encode(e Event) Entry {
 	switch e := e.(type) {
 	case TableCreated:
 		b = AppendTable(b, &e.Table)
+		if len(e.Table.Checks)+len(e.Table.ForeignKeys) > 0 {
+			b = AppendConstraints(b, &e.Table)
+		}
 	case TableDropped:
 		b = appendString(binary.AppendUvarint(b, e.TableID), e.Name)
 	case TableAltered:
@@ -161,6 +173,16 @@ func Encode(e Event) Entry {
 		b = appendColumn(b, &e.Column)
 		b = appendString(appendString(b, e.OldName), e.NewName)
 		b = schema.AppendValue(b, e.Fill)
+		if e.Kind == ConstraintAdded {
+			var t schema.Table
+			if e.Check != nil {
+				t.Checks = []schema.Check{*e.Check}
+			}
+			if e.ForeignKey != nil {
+				t.ForeignKeys = []schema.ForeignKey{*e.ForeignKey}
+			}
+			b = AppendConstraints(b, &t)
+		}
 	case IndexCreated:
 		b = appendIndex(binary.AppendUvarint(b, e.TableID), &e.Index)
 	case IndexDropped:
@@ -197,7 +219,14 @@ func Decode(t Type, payload []byte) (Event, error) {
 	var e Event
 	switch t {
 	case TypeTableCreated:
-		e = TableCreated{Table: d.table()}
+		t := d.table()
+		if d.err == nil && len(d.b) > 0 {
+			d.constraints(&t)
+			if d.err == nil && len(t.Checks)+len(t.ForeignKeys) == 0 {
+				d.fail("empty constraints section") // one encoding per event: absent when empty
+			}
+		}
+		e = TableCreated{Table: t}
 	case TypeTableDropped:
 		e = TableDropped{TableID: d.uvarint("table id"), Name: d.string("table name")}
 	case TypeTableAltered:
@@ -231,13 +260,26 @@ func Decode(t Type, payload []byte) (Event, error) {
 
 func (d *decoder) tableAltered() TableAltered {
 	e := TableAltered{TableID: d.uvarint("table id"), Kind: AlterKind(d.byte("alter kind"))}
-	if d.err == nil && (e.Kind < ColumnAdded || e.Kind > TableRenamed) {
+	if d.err == nil && (e.Kind < ColumnAdded || e.Kind > ConstraintDropped) {
 		d.fail(fmt.Sprintf("unknown alter kind %d", e.Kind))
 	}
 	e.Column = d.column()
 	e.OldName = d.string("old name")
 	e.NewName = d.string("new name")
 	e.Fill = d.value("fill value")
+	if e.Kind == ConstraintAdded {
+		var t schema.Table
+		d.constraints(&t)
+		switch {
+		case d.err != nil:
+		case len(t.Checks) == 1 && len(t.ForeignKeys) == 0:
+			e.Check = &t.Checks[0]
+		case len(t.Checks) == 0 && len(t.ForeignKeys) == 1:
+			e.ForeignKey = &t.ForeignKeys[0]
+		default:
+			d.fail("ConstraintAdded must add exactly one constraint")
+		}
+	}
 	return e
 }
 

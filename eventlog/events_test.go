@@ -29,6 +29,18 @@ var testTable = schema.Table{
 	NextColumnID: 7,
 }
 
+// constrainedTable has CHECK and FOREIGN KEY constraints, which TableCreated carries in a
+// section of its own after the table.
+var constrainedTable = schema.Table{
+	ID: 8, Name: "orders",
+	Columns:      []schema.Column{{ID: 1, Name: "id", Type: schema.Integer}, {ID: 2, Name: "account", Type: schema.BigInt}},
+	NextColumnID: 3,
+	Checks: []schema.Check{{Name: "orders_id_check", Expr: "id > 0", Columns: []uint32{1}},
+		{Name: "orders_check", Expr: "true"}},
+	ForeignKeys: []schema.ForeignKey{{Name: "orders_account_fkey", Columns: []uint32{2}, RefTable: 7,
+		RefColumns: []uint32{1}, OnDelete: schema.Restrict}},
+}
+
 var testRow = schema.Row{schema.Int(-42), schema.Str("zoë\x00"), schema.Float(math.Inf(-1)),
 	schema.TimestampMicros(-1), schema.Bool(true), schema.Null}
 
@@ -36,11 +48,15 @@ var testRow = schema.Row{schema.Int(-42), schema.Str("zoë\x00"), schema.Float(m
 var sampleEvents = []Event{
 	TableCreated{Table: testTable},
 	TableCreated{Table: schema.Table{ID: 1, Name: "empty"}},
+	TableCreated{Table: constrainedTable},
 	TableDropped{TableID: 7, Name: "accounts"},
 	TableAltered{TableID: 7, Kind: ColumnAdded, Column: schema.Column{ID: 7, Name: "note", Type: schema.Text}, Fill: schema.Str("n/a")},
 	TableAltered{TableID: 7, Kind: ColumnDropped, Column: testTable.Columns[2]},
 	TableAltered{TableID: 7, Kind: ColumnRenamed, Column: testTable.Columns[1], OldName: "owner", NewName: "holder"},
 	TableAltered{TableID: 7, Kind: TableRenamed, OldName: "accounts", NewName: "ledger"},
+	TableAltered{TableID: 8, Kind: ConstraintAdded, Check: &constrainedTable.Checks[0]},
+	TableAltered{TableID: 8, Kind: ConstraintAdded, ForeignKey: &constrainedTable.ForeignKeys[0]},
+	TableAltered{TableID: 8, Kind: ConstraintDropped, OldName: "orders_check"},
 	IndexCreated{TableID: 7, Index: testTable.Indexes[2]},
 	IndexDropped{TableID: 7, Name: "by_owner_balance"},
 	RowInserted{TableID: 7, RowID: 1, Row: testRow},
@@ -92,6 +108,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"truncated row", TypeRowInserted, ins[:len(ins)-1], ErrBadEvent, "row"},
 		{"wrong type for payload", TypeTableDropped, ins, ErrBadEvent, ""},
 		{"truncated table", TypeTableCreated, created[:len(created)/2], ErrBadEvent, ""},
+		{"empty constraints section", TypeTableCreated, append(bytes.Clone(created), 0, 0), ErrBadEvent, "empty constraints section"},
+		{"unknown referential action", TypeTableCreated, patched(Encode(TableCreated{Table: constrainedTable}).Payload,
+			len(Encode(TableCreated{Table: constrainedTable}).Payload)-1, 7), ErrBadEvent, "unknown referential action 7"},
 		{"unknown alter kind", TypeTableAltered, patched(alter, 2, 9), ErrBadEvent, "unknown alter kind 9"},
 		{"huge string length", TypeTableDropped, []byte{1, 1, 0xff, 0xff, 0xff, 0xff, 0x0f}, ErrBadEvent, "table name length"},
 		{"truncated view", TypeViewCreated, view[:len(view)-3], ErrBadEvent, "view query"},

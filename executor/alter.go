@@ -23,6 +23,10 @@ func (x *execution) alterTable(s *parser.AlterTableStmt) (*Result, error) {
 	def := t.Def()
 	tx := x.env.Tx
 	switch {
+	case s.AddConstraint != nil:
+		return done, x.addConstraint(s, t)
+	case s.DropConstraint != nil:
+		return done, x.dropConstraint(s, def)
 	case s.AddColumn != nil:
 		return done, x.addColumn(s, def, t.Len())
 	case s.Drop != nil:
@@ -84,6 +88,9 @@ func (x *execution) addColumn(s *parser.AlterTableStmt, def *schema.Table, rows 
 			return nil
 		}
 		return errAtPos(cd.At, schema.CodeDuplicateColumn, "column %q of relation %q already exists", cd.Name, def.Name)
+	}
+	if len(cd.Constraints) > 0 {
+		return errAtPos(cd.At, schema.CodeFeatureUnsupported, "ALTER TABLE ADD COLUMN with CHECK, REFERENCES or a named constraint is not supported")
 	}
 	if cd.PrimaryKey && def.PrimaryKey() != nil {
 		return errAtPos(cd.At, "42P16", "multiple primary keys for table %q are not allowed", def.Name)

@@ -21,8 +21,20 @@ func (x *execution) createTable(s *parser.CreateTableStmt) (*Result, error) {
 		return nil, errAt(s, schema.CodeDuplicateTable, "relation %q already exists", s.Name)
 	}
 	def := schema.Table{Name: s.Name}
-	var pk []string
-	var uniques [][]string
+	var pk *keyConstraint
+	var uniques []keyConstraint
+	var cons tableConstraints
+	addKey := func(k keyConstraint, primary bool) error {
+		if !primary {
+			uniques = append(uniques, k)
+			return nil
+		}
+		if pk != nil {
+			return errAtPos(k.at, "42P16", "multiple primary keys for table %q are not allowed", s.Name)
+		}
+		pk = &k
+		return nil
+	}
 	for _, cd := range s.Columns {
 		if def.Column(cd.Name) >= 0 {
 			return nil, errAtPos(cd.At, schema.CodeDuplicateColumn, "column %q specified more than once", cd.Name)
@@ -33,43 +45,62 @@ func (x *execution) createTable(s *parser.CreateTableStmt) (*Result, error) {
 		}
 		def.Columns = append(def.Columns, col)
 		if cd.PrimaryKey {
-			if pk != nil {
-				return nil, errAtPos(cd.At, "42P16", "multiple primary keys for table %q are not allowed", s.Name)
+			if err := addKey(keyConstraint{cols: []string{cd.Name}, at: cd.At}, true); err != nil {
+				return nil, err
 			}
-			pk = []string{cd.Name}
 		}
 		if cd.Unique {
-			uniques = append(uniques, []string{cd.Name})
+			uniques = append(uniques, keyConstraint{cols: []string{cd.Name}, at: cd.At})
+		}
+		for _, cc := range cd.Constraints {
+			if cc.Check == nil && cc.References == nil {
+				if err := addKey(keyConstraint{cols: []string{cd.Name}, name: cc.Name, at: cc.At}, cc.PrimaryKey); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			cc.Columns = []string{cd.Name}
+			cons.add(cc, cd.Name)
 		}
 	}
 	for _, tc := range s.Constraints {
-		if !tc.PrimaryKey {
-			uniques = append(uniques, tc.Columns)
+		if tc.Check != nil || tc.References != nil {
+			cons.add(tc, "")
 			continue
 		}
-		if pk != nil {
-			return nil, errAtPos(tc.At, "42P16", "multiple primary keys for table %q are not allowed", s.Name)
+		if err := addKey(keyConstraint{cols: tc.Columns, name: tc.Name, at: tc.At}, tc.PrimaryKey); err != nil {
+			return nil, err
 		}
-		pk = tc.Columns
 	}
 	if pk != nil {
-		ix, err := x.constraintIndex(&def, pk, true, s)
+		ix, err := x.constraintIndex(&def, *pk, true, s)
 		if err != nil {
 			return nil, err
 		}
 		def.Indexes = append(def.Indexes, ix)
 	}
-	for _, cols := range uniques {
-		ix, err := x.constraintIndex(&def, cols, false, s)
+	for _, k := range uniques {
+		ix, err := x.constraintIndex(&def, k, false, s)
 		if err != nil {
 			return nil, err
 		}
 		def.Indexes = append(def.Indexes, ix)
+	}
+	if err := x.buildConstraints(&def, &cons); err != nil {
+		return nil, err
 	}
 	if _, err := x.env.Tx.CreateTable(def); err != nil {
 		return nil, err
 	}
 	return done, nil
+}
+
+// keyConstraint is a PRIMARY KEY or UNIQUE constraint of CREATE TABLE: its columns, and its
+// name when one was given.
+type keyConstraint struct {
+	cols []string
+	name string
+	at   parser.Pos
 }
 
 // columnDef checks one column definition: its type and its DEFAULT, stored as SQL text.
@@ -91,8 +122,9 @@ func (x *execution) columnDef(cd parser.ColumnDef) (schema.Column, error) {
 // constraintIndex builds the index of a PRIMARY KEY (named t_pkey, its columns made NOT NULL)
 // or a UNIQUE constraint (named t_a_b_key), with column IDs as storage.Tx.CreateTable will
 // assign them: column i gets ID i+1.
-func (x *execution) constraintIndex(def *schema.Table, cols []string, primary bool, at parser.Node) (schema.Index, error) {
+func (x *execution) constraintIndex(def *schema.Table, k keyConstraint, primary bool, at parser.Node) (schema.Index, error) {
 	ix := schema.Index{Unique: true, Primary: primary, Constraint: !primary, Method: schema.BTree}
+	cols := k.cols
 	for _, name := range cols {
 		pos := def.Column(name)
 		if pos < 0 {
@@ -101,7 +133,18 @@ func (x *execution) constraintIndex(def *schema.Table, cols []string, primary bo
 		if primary {
 			def.Columns[pos].NotNull = true
 		}
-		ix.Columns = append(ix.Columns, uint32(pos+1))
+		id := def.Columns[pos].ID
+		if id == 0 {
+			id = uint32(pos + 1) // a table being created: storage will number column i as i+1
+		}
+		ix.Columns = append(ix.Columns, id)
+	}
+	if k.name != "" {
+		if x.relationExists(k.name) || def.Index(k.name) >= 0 || strings.EqualFold(k.name, def.Name) {
+			return ix, errAtPos(k.at, schema.CodeDuplicateTable, "relation %q already exists", k.name)
+		}
+		ix.Name = k.name
+		return ix, nil
 	}
 	base := def.Name + "_" + strings.Join(cols, "_") + "_key"
 	if primary {
@@ -158,8 +201,12 @@ func (x *execution) dropTable(s *parser.DropTableStmt) (*Result, error) {
 			return nil, err
 		}
 	}
-	for _, def := range defs {
-		if err := x.env.Tx.DropTable(def.ID); err != nil {
+	ids := make([]uint64, len(defs))
+	for i, def := range defs {
+		ids[i] = def.ID
+	}
+	for _, id := range x.dropOrder(ids) {
+		if err := x.env.Tx.DropTable(id); err != nil {
 			return nil, err
 		}
 	}

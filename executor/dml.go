@@ -14,6 +14,7 @@ import (
 type updatePlan struct {
 	scan *scanOp
 	sets []assign
+	ret  *returning
 }
 
 type assign struct {
@@ -41,7 +42,7 @@ func (x *execution) update(s *parser.UpdateStmt) (*Result, error) {
 			}
 			row[a.pos] = v
 		}
-		if err := checkNotNull(def, row); err != nil {
+		if err := x.checkRow(def, row); err != nil {
 			return err
 		}
 		changes = append(changes, change{id, row})
@@ -57,8 +58,11 @@ func (x *execution) update(s *parser.UpdateStmt) (*Result, error) {
 		if err := x.env.Tx.Update(def.ID, c.id, c.row); err != nil {
 			return nil, err
 		}
+		if err := w.ret.add(c.row); err != nil {
+			return nil, err
+		}
 	}
-	return tagged("UPDATE", int64(len(changes))), nil
+	return w.ret.result("UPDATE", int64(len(changes))), nil
 }
 
 // planUpdate resolves the SET list and plans the scan that finds the target rows.
@@ -70,8 +74,24 @@ func (x *execution) planUpdate(s *parser.UpdateStmt) (*updatePlan, error) {
 	def := u.base.def
 	c := &compiler{x: x, sc: u.sc, clause: "UPDATE"}
 	w := &updatePlan{}
+	if w.sets, err = x.compileAssignments(def, s.Set, c); err != nil {
+		return nil, err
+	}
+	if w.scan, err = x.targetScan(u, s.Where); err != nil {
+		return nil, err
+	}
+	if w.ret, err = x.planReturning(s.Returning, u.sc); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// compileAssignments compiles the SET list of an UPDATE or of ON CONFLICT DO UPDATE with c,
+// each value converted to its column's type.
+func (x *execution) compileAssignments(def *schema.Table, sets []parser.Assignment, c *compiler) ([]assign, error) {
+	var out []assign
 	seen := map[int]bool{}
-	for _, set := range s.Set {
+	for _, set := range sets {
 		pos := def.Column(set.Column)
 		if pos < 0 {
 			return nil, errAtPos(set.At, schema.CodeUndefinedColumn, "column %q of relation %q does not exist", set.Column, def.Name)
@@ -82,56 +102,64 @@ func (x *execution) planUpdate(s *parser.UpdateStmt) (*updatePlan, error) {
 		seen[pos] = true
 		col := def.Columns[pos]
 		var e *expr
+		var err error
 		if _, ok := set.Value.(*parser.DefaultExpr); ok {
 			e = constant(schema.Null, col.Type, col.Name)
 			if col.Default != "" {
 				e, err = x.compileDefault(col)
 			}
 		} else if hasAggregate(set.Value) {
-			err = errAt(set.Value, schema.CodeGrouping, "aggregate functions are not allowed in UPDATE")
+			err = errAt(set.Value, schema.CodeGrouping, "aggregate functions are not allowed in %s", c.clause)
 		} else if e, err = c.compile(set.Value); err == nil {
 			e, err = assignment(e, col, set.Value)
 		}
 		if err != nil {
 			return nil, err
 		}
-		w.sets = append(w.sets, assign{pos: pos, e: e})
+		out = append(out, assign{pos: pos, e: e})
 	}
-	if w.scan, err = x.targetScan(u, s.Where); err != nil {
-		return nil, err
-	}
-	return w, nil
+	return out, nil
 }
 
 func (x *execution) delete(s *parser.DeleteStmt) (*Result, error) {
-	scan, err := x.planDelete(s)
+	scan, ret, err := x.planDelete(s)
 	if err != nil {
 		return nil, err
 	}
 	var ids []uint64
-	if err := scan.rows(func(id uint64, _ schema.Row) error {
+	var olds []schema.Row
+	if err := scan.rows(func(id uint64, old schema.Row) error {
 		ids = append(ids, id)
+		olds = append(olds, old)
 		return nil
 	}); err != nil {
 		return nil, err
 	}
-	for _, id := range ids {
+	for i, id := range ids {
 		if err := x.checkCancel(); err != nil {
 			return nil, err
 		}
 		if err := x.env.Tx.Delete(scan.bt.def.ID, id); err != nil {
 			return nil, err
 		}
+		if err := ret.add(olds[i]); err != nil {
+			return nil, err
+		}
 	}
-	return tagged("DELETE", int64(len(ids))), nil
+	return ret.result("DELETE", int64(len(ids))), nil
 }
 
-func (x *execution) planDelete(s *parser.DeleteStmt) (*scanOp, error) {
+func (x *execution) planDelete(s *parser.DeleteStmt) (*scanOp, *returning, error) {
 	u, err := x.targetUnit(s.Table, s.Alias, s)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return x.targetScan(u, s.Where)
+	scan, err := x.targetScan(u, s.Where)
+	if err != nil {
+		return nil, nil, err
+	}
+	ret, err := x.planReturning(s.Returning, u.sc)
+	return scan, ret, err
 }
 
 // targetUnit binds the table an UPDATE or DELETE writes (always its current version).

@@ -33,16 +33,16 @@ func Execute(ctx context.Context, env Env, stmt parser.Stmt, args []schema.Value
 	if ctx.Err() != nil {
 		return nil, errCanceled()
 	}
-	x := &execution{ctx: ctx, env: env, args: args, read: env.Tx.State()}
+	x := &execution{ctx: ctx, env: env, args: args, read: env.Tx.State(), events: len(env.Tx.Events())}
 	switch s := stmt.(type) {
 	case *parser.SelectStmt, *parser.SetOpStmt:
 		return x.query(s)
 	case *parser.InsertStmt:
-		return x.insert(s)
+		return x.checkForeignKeys(x.insert(s))
 	case *parser.UpdateStmt:
-		return x.update(s)
+		return x.checkForeignKeys(x.update(s))
 	case *parser.DeleteStmt:
-		return x.delete(s)
+		return x.checkForeignKeys(x.delete(s))
 	case *parser.CreateTableStmt:
 		return x.createTable(s)
 	case *parser.DropTableStmt:
@@ -79,6 +79,8 @@ type execution struct {
 	// began. Writes made by the statement itself are not visible to it (a statement's reads
 	// happen before its writes, see update and insert).
 	read *storage.State
+	// events is the number of events the transaction had before the statement.
+	events int
 	// states caches the states AS OF clauses asked for, by seq.
 	states map[uint64]*storage.State
 	ticks  uint
@@ -88,6 +90,8 @@ type execution struct {
 	expanding []uint64
 	// deps, when set, records what the query being planned uses (view_deps.go).
 	deps *dependencies
+	// checks caches the compiled CHECK constraints of the table definitions written to.
+	checks map[*schema.Table][]compiledCheck
 }
 
 // checkCancel polls the context every 256 calls, cheap enough to call once per row.

@@ -41,7 +41,7 @@ func (x *execution) explain(s *parser.ExplainStmt) (*Result, error) {
 		}
 		root = &planNode{label: "Update on " + w.scan.bt.def.Name, children: []*planNode{w.scan.explain()}}
 	case *parser.DeleteStmt:
-		scan, err := x.planDelete(st)
+		scan, _, err := x.planDelete(st)
 		if err != nil {
 			return nil, err
 		}

@@ -20,9 +20,26 @@ func (x *execution) insert(s *parser.InsertStmt) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	target, err := x.targetUnit(s.Table, s.Alias, s)
+	if err != nil {
+		return nil, err
+	}
+	ret, err := x.planReturning(s.Returning, target.sc)
+	if err != nil {
+		return nil, err
+	}
+	var up *upsert
+	if s.OnConflict != nil {
+		if up, err = x.planUpsert(s.OnConflict, target); err != nil {
+			return nil, err
+		}
+	}
 	var rows []schema.Row
 	err = ins.source.produce(func(vals schema.Row) error {
 		row, err := ins.assemble(vals)
+		if err == nil {
+			err = x.checkRow(ins.def, row)
+		}
 		if err == nil {
 			rows = append(rows, row)
 		}
@@ -34,19 +51,30 @@ func (x *execution) insert(s *parser.InsertStmt) (*Result, error) {
 	// Every row is computed before the first is written: INSERT INTO t SELECT ... FROM t must
 	// not read its own rows (it reads the statement's snapshot anyway; this also keeps a
 	// failing row from leaving half the statement applied to the transaction).
+	n := int64(0)
 	for _, row := range rows {
 		if err := x.checkCancel(); err != nil {
 			return nil, err
 		}
-		if _, err := x.env.Tx.Insert(ins.def.ID, row); err != nil {
+		if up != nil {
+			if row, err = up.insertRow(x, ins.def, row); err != nil {
+				return nil, err
+			}
+			if row == nil {
+				continue // DO NOTHING, or DO UPDATE … WHERE false
+			}
+		} else if _, err := x.env.Tx.Insert(ins.def.ID, row); err != nil {
+			return nil, err
+		}
+		n++
+		if err := ret.add(row); err != nil {
 			return nil, err
 		}
 	}
-	return tagged("INSERT 0", int64(len(rows))), nil
+	return ret.result("INSERT 0", n), nil
 }
 
-// assemble builds a full table row from the source values and the defaults, and checks
-// NOT NULL.
+// assemble builds a full table row from the source values and the defaults.
 func (ins *insertPlan) assemble(vals schema.Row) (schema.Row, error) {
 	row := make(schema.Row, len(ins.def.Columns))
 	for i, pos := range ins.targets {
@@ -62,7 +90,7 @@ func (ins *insertPlan) assemble(vals schema.Row) (schema.Row, error) {
 		}
 		row[pos] = v
 	}
-	return row, checkNotNull(ins.def, row)
+	return row, nil
 }
 
 // checkNotNull enforces the NOT NULL columns of a row about to be written.

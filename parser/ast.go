@@ -50,13 +50,31 @@ type ColumnDef struct {
 	NotNull    bool
 	Unique     bool
 	Default    Expr // nil when absent
+	// Constraints holds the column's CHECK and REFERENCES constraints, and its PRIMARY KEY or
+	// UNIQUE when written with a CONSTRAINT name (unnamed ones set the flags above). Their
+	// Columns are nil: they constrain this column.
+	Constraints []TableConstraint
 }
 
-// TableConstraint is a table-level PRIMARY KEY (cols) or UNIQUE (cols).
+// TableConstraint is a table-level [CONSTRAINT name] PRIMARY KEY (cols), UNIQUE (cols),
+// CHECK (expr) or FOREIGN KEY (cols) REFERENCES ...; it is a CHECK when Check is set, a
+// FOREIGN KEY when References is set, else a PRIMARY KEY or a UNIQUE.
 type TableConstraint struct {
 	At         Pos
-	PrimaryKey bool // false: UNIQUE
+	Name       string // "" when unnamed
+	PrimaryKey bool   // false: UNIQUE (when Check and References are nil)
 	Columns    []string
+	Check      Expr
+	References *References
+}
+
+// References is the REFERENCES part of a foreign key: the referenced table, its columns (nil:
+// its primary key) and the referential actions as written ("" when absent, else "NO ACTION",
+// "RESTRICT", "CASCADE", "SET NULL" or "SET DEFAULT").
+type References struct {
+	Table              string
+	Columns            []string
+	OnDelete, OnUpdate string
 }
 
 // CreateTableStmt is CREATE TABLE [IF NOT EXISTS] name (columns, constraints).
@@ -101,6 +119,15 @@ type AlterTableStmt struct {
 	Drop      *DropColumn
 	RenameCol *RenameColumn
 	RenameTo  string // ALTER TABLE t RENAME TO new
+	// AddConstraint is ADD table_constraint; DropConstraint is DROP CONSTRAINT.
+	AddConstraint  *TableConstraint
+	DropConstraint *DropConstraint
+}
+
+// DropConstraint is DROP CONSTRAINT [IF EXISTS] name.
+type DropConstraint struct {
+	IfExists bool
+	Name     string
 }
 
 // AddColumn is ADD [COLUMN] [IF NOT EXISTS] column_def.
@@ -150,11 +177,25 @@ type DropIndexStmt struct {
 // InsertStmt is INSERT INTO table [(cols)] VALUES (...), (...) or INSERT INTO table [(cols)]
 // SELECT .... In VALUES, the keyword DEFAULT appears as a *DefaultExpr.
 type InsertStmt struct {
-	At      Pos
-	Table   string
-	Columns []string
-	Rows    [][]Expr
-	Select  Stmt // *SelectStmt or *SetOpStmt; nil for VALUES
+	At         Pos
+	Table      string
+	Alias      string
+	Columns    []string
+	Rows       [][]Expr
+	Select     Stmt // *SelectStmt or *SetOpStmt; nil for VALUES
+	OnConflict *OnConflict
+	Returning  []SelectItem
+}
+
+// OnConflict is INSERT's ON CONFLICT [ (cols) | ON CONSTRAINT name ] DO NOTHING | DO UPDATE
+// SET assignments [WHERE cond]. Columns and Constraint are empty when no target is given.
+type OnConflict struct {
+	At         Pos
+	Columns    []string
+	Constraint string
+	Update     bool // false: DO NOTHING
+	Set        []Assignment
+	Where      Expr
 }
 
 // Assignment is one column = expr of UPDATE ... SET.
@@ -166,19 +207,21 @@ type Assignment struct {
 
 // UpdateStmt is UPDATE table [[AS] alias] SET assignments [WHERE cond].
 type UpdateStmt struct {
-	At    Pos
-	Table string
-	Alias string
-	Set   []Assignment
-	Where Expr
+	At        Pos
+	Table     string
+	Alias     string
+	Set       []Assignment
+	Where     Expr
+	Returning []SelectItem
 }
 
 // DeleteStmt is DELETE FROM table [[AS] alias] [WHERE cond].
 type DeleteStmt struct {
-	At    Pos
-	Table string
-	Alias string
-	Where Expr
+	At        Pos
+	Table     string
+	Alias     string
+	Where     Expr
+	Returning []SelectItem
 }
 
 // SelectItem is one item of the select list: an expression with an optional alias, * (Star),

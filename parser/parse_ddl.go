@@ -106,7 +106,7 @@ func (p *parser) parseCreateTable(pos Pos) *CreateTableStmt {
 	p.expect(LPAREN)
 	if p.tok.tok != RPAREN {
 		for {
-			if p.tok.tok == PRIMARY || p.tok.tok == UNIQUE {
+			if t := p.tok.tok; t == PRIMARY || t == UNIQUE || t == CHECK || t == FOREIGN || t == CONSTRAINT {
 				s.Constraints = append(s.Constraints, p.parseTableConstraint())
 			} else {
 				s.Columns = append(s.Columns, p.parseColumnDef())
@@ -120,25 +120,101 @@ func (p *parser) parseCreateTable(pos Pos) *CreateTableStmt {
 	return s
 }
 
-// parseTableConstraint parses a table-level key.
+// parseTableConstraint parses a table-level constraint.
 //
-//	table_constraint = ( PRIMARY KEY | UNIQUE ) "(" name { "," name } ")" .
+//	table_constraint = [ CONSTRAINT name ]
+//	                   ( ( PRIMARY KEY | UNIQUE ) "(" name { "," name } ")"
+//	                   | CHECK "(" expr ")"
+//	                   | FOREIGN KEY "(" name { "," name } ")" references ) .
 func (p *parser) parseTableConstraint() TableConstraint {
 	c := TableConstraint{At: p.tok.pos}
-	if p.got(PRIMARY) {
+	if p.got(CONSTRAINT) {
+		c.Name = p.parseColID("constraint name")
+	}
+	switch {
+	case p.got(PRIMARY):
 		p.expect(KEY)
 		c.PrimaryKey = true
-	} else {
-		p.expect(UNIQUE)
+		c.Columns = p.parseParenNames("column name")
+	case p.got(UNIQUE):
+		c.Columns = p.parseParenNames("column name")
+	case p.tok.tok == CHECK:
+		c.Check = p.parseCheck()
+	case p.got(FOREIGN):
+		p.expect(KEY)
+		c.Columns = p.parseParenNames("column name")
+		c.References = p.parseReferences()
+	default:
+		p.errorExpected(`"PRIMARY", "UNIQUE", "CHECK" or "FOREIGN"`)
 	}
-	c.Columns = p.parseParenNames("column name")
 	return c
+}
+
+// parseCheck parses CHECK and its parenthesized condition.
+//
+//	check = CHECK "(" expr ")" .
+func (p *parser) parseCheck() Expr {
+	p.expect(CHECK)
+	p.expect(LPAREN)
+	e := p.parseExpr()
+	p.expect(RPAREN)
+	return e
+}
+
+// parseReferences parses the referenced side of a foreign key and its actions.
+//
+//	references = REFERENCES name [ "(" name { "," name } ")" ]
+//	             { ON ( DELETE | UPDATE ) action } .
+//	action     = NO ACTION | RESTRICT | CASCADE | SET NULL | SET DEFAULT .
+func (p *parser) parseReferences() *References {
+	p.expect(REFERENCES)
+	r := &References{Table: p.parseColID("table name")}
+	if p.tok.tok == LPAREN {
+		r.Columns = p.parseParenNames("column name")
+	}
+	for p.tok.tok == ON {
+		pos := p.tok.pos
+		p.next()
+		target, what := &r.OnUpdate, "UPDATE"
+		if p.got(DELETE) {
+			target, what = &r.OnDelete, "DELETE"
+		} else {
+			p.expect(UPDATE)
+		}
+		if *target != "" {
+			p.errorf(pos, "conflicting ON %s actions", what)
+		}
+		*target = p.parseAction()
+	}
+	return r
+}
+
+// parseAction parses a referential action.
+func (p *parser) parseAction() string {
+	switch {
+	case p.gotWord("no"):
+		p.expectWord("action")
+		return "NO ACTION"
+	case p.gotWord("restrict"):
+		return "RESTRICT"
+	case p.gotWord("cascade"):
+		return "CASCADE"
+	case p.got(SET):
+		if p.got(NULL) {
+			return "SET NULL"
+		}
+		p.expect(DEFAULT)
+		return "SET DEFAULT"
+	}
+	p.errorExpected(`"NO ACTION", "RESTRICT", "CASCADE", "SET NULL" or "SET DEFAULT"`)
+	return ""
 }
 
 // parseColumnDef parses a column and its constraints. A NULL constraint only says what is
 // the default anyway, so the AST does not record it.
 //
-//	column_def = name type { PRIMARY KEY | NOT NULL | NULL | UNIQUE | DEFAULT expr } .
+//	column_def = name type { [ CONSTRAINT name ] ( PRIMARY KEY | NOT NULL | NULL | UNIQUE
+//	             | CHECK "(" expr ")" | references ) | DEFAULT expr } .
 func (p *parser) parseColumnDef() ColumnDef {
 	c := ColumnDef{At: p.tok.pos}
 	c.Name = p.parseColID("column name")
@@ -146,7 +222,31 @@ func (p *parser) parseColumnDef() ColumnDef {
 	sawNull := false
 	for {
 		pos := p.tok.pos
+		if p.got(CONSTRAINT) {
+			// A named NOT NULL or NULL keeps no name, as in PostgreSQL 15's catalogs.
+			tc := TableConstraint{At: pos, Name: p.parseColID("constraint name")}
+			switch {
+			case p.got(PRIMARY):
+				p.expect(KEY)
+				tc.PrimaryKey = true
+			case p.got(UNIQUE):
+			case p.tok.tok == CHECK:
+				tc.Check = p.parseCheck()
+			case p.tok.tok == REFERENCES:
+				tc.References = p.parseReferences()
+			case p.tok.tok == NOT || p.tok.tok == NULL:
+				continue
+			default:
+				p.errorExpected(`"PRIMARY", "UNIQUE", "CHECK", "REFERENCES" or "NOT"`)
+			}
+			c.Constraints = append(c.Constraints, tc)
+			continue
+		}
 		switch {
+		case p.tok.tok == CHECK:
+			c.Constraints = append(c.Constraints, TableConstraint{At: pos, Check: p.parseCheck()})
+		case p.tok.tok == REFERENCES:
+			c.Constraints = append(c.Constraints, TableConstraint{At: pos, References: p.parseReferences()})
 		case p.got(PRIMARY):
 			p.expect(KEY)
 			c.PrimaryKey = true
@@ -338,6 +438,8 @@ func (p *parser) parseDrop() Stmt {
 //
 //	alter_table = ALTER TABLE name
 //	              ( ADD [COLUMN] [IF NOT EXISTS] column_def
+//	              | ADD table_constraint
+//	              | DROP CONSTRAINT [IF EXISTS] name
 //	              | DROP [COLUMN] [IF EXISTS] name drop_behavior
 //	              | RENAME [COLUMN] name TO name
 //	              | RENAME TO name ) .
@@ -347,11 +449,22 @@ func (p *parser) parseAlterTable() *AlterTableStmt {
 	s.Table = p.parseColID("table name")
 	switch {
 	case p.got(ADD):
+		if t := p.tok.tok; t == CONSTRAINT || t == CHECK || t == FOREIGN || t == UNIQUE || t == PRIMARY {
+			c := p.parseTableConstraint()
+			s.AddConstraint = &c
+			break
+		}
 		p.got(COLUMN)
 		a := &AddColumn{IfNotExists: p.parseIfNotExists()}
 		a.Column = p.parseColumnDef()
 		s.AddColumn = a
 	case p.got(DROP):
+		if p.got(CONSTRAINT) {
+			d := &DropConstraint{IfExists: p.parseIfExists()}
+			d.Name = p.parseColID("constraint name")
+			s.DropConstraint = d
+			break
+		}
 		p.got(COLUMN)
 		d := &DropColumn{IfExists: p.parseIfExists()}
 		d.Name = p.parseColID("column name")

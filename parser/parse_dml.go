@@ -1,14 +1,20 @@
 package parser
 
+import ()
+
 // parseInsert parses INSERT.
 //
-//	insert = INSERT INTO name [ "(" name { "," name } ")" ] ( values | query ) .
+//	insert = INSERT INTO name [ AS alias ] [ "(" name { "," name } ")" ] ( values | query )
+//	         [ on_conflict ] [ returning ] .
 //	values = VALUES row { "," row } .
 //	row    = "(" ( expr | DEFAULT ) { "," ( expr | DEFAULT ) } ")" .
 func (p *parser) parseInsert() *InsertStmt {
 	s := &InsertStmt{At: p.expect(INSERT)}
 	p.expect(INTO)
 	s.Table = p.parseColID("table name")
+	if p.got(AS) {
+		s.Alias = p.parseColID("alias")
+	}
 	// "(" opens the column list unless a parenthesized query follows: INSERT INTO t (SELECT 1).
 	if p.tok.tok == LPAREN && p.peek(1) != SELECT && p.peek(1) != LPAREN {
 		s.Columns = p.parseParenNames("column name")
@@ -32,7 +38,84 @@ func (p *parser) parseInsert() *InsertStmt {
 	default:
 		p.errorExpected(`"VALUES" or "SELECT"`)
 	}
+	if p.tok.tok == ON {
+		s.OnConflict = p.parseOnConflict()
+	}
+	s.Returning = p.parseReturning()
 	return s
+}
+
+// parseOnConflict parses INSERT's conflict clause. CONFLICT, NOTHING and CONSTRAINT's
+// neighbours are not reserved words, so they are matched by spelling.
+//
+//	on_conflict = ON CONFLICT [ "(" name { "," name } ")" | ON CONSTRAINT name ]
+//	              DO ( NOTHING | UPDATE SET assignment { "," assignment } [ WHERE expr ] ) .
+func (p *parser) parseOnConflict() *OnConflict {
+	oc := &OnConflict{At: p.expect(ON)}
+	p.expectWord("conflict")
+	switch {
+	case p.tok.tok == LPAREN:
+		oc.Columns = p.parseParenNames("column name")
+	case p.got(ON):
+		p.expect(CONSTRAINT)
+		oc.Constraint = p.parseColID("constraint name")
+	}
+	p.expect(DO)
+	if p.got(UPDATE) {
+		if len(oc.Columns) == 0 && oc.Constraint == "" {
+			p.errorf(oc.At, "ON CONFLICT DO UPDATE requires inference specification or constraint name")
+		}
+		oc.Update = true
+		p.expect(SET)
+		oc.Set = p.parseAssignments()
+		if p.got(WHERE) {
+			oc.Where = p.parseExpr()
+		}
+		return oc
+	}
+	p.expectWord("nothing")
+	return oc
+}
+
+// gotWord consumes the current token if it is an identifier spelled w (lower case).
+func (p *parser) gotWord(w string) bool {
+	if p.tok.tok == IDENT && p.tok.lit == w {
+		p.next()
+		return true
+	}
+	return false
+}
+
+// parseReturning parses an optional RETURNING list.
+//
+//	returning = RETURNING select_item { "," select_item } .
+func (p *parser) parseReturning() []SelectItem {
+	if !p.got(RETURNING) {
+		return nil
+	}
+	items := []SelectItem{p.parseSelectItem()}
+	for p.got(COMMA) {
+		items = append(items, p.parseSelectItem())
+	}
+	return items
+}
+
+// parseAssignments parses the SET list of UPDATE and of ON CONFLICT DO UPDATE.
+//
+//	assignments = assignment { "," assignment } .
+//	assignment  = name "=" ( expr | DEFAULT ) .
+func (p *parser) parseAssignments() []Assignment {
+	var set []Assignment
+	for {
+		a := Assignment{At: p.tok.pos}
+		a.Column = p.parseColID("column name")
+		p.expect(EQ)
+		a.Value = p.parseExprOrDefault()
+		set = append(set, a)
+		if !p.got(COMMA) {
+			return set
+		}
+	}
 }
 
 // parseValuesRow parses one parenthesized row of VALUES.
@@ -67,32 +150,23 @@ func (p *parser) parseExprOrDefault() Expr {
 // parseUpdate parses UPDATE. SET cannot be a bare alias (it would be ambiguous), as in
 // PostgreSQL.
 //
-//	update     = UPDATE name [ [AS] alias ] SET assignment { "," assignment } [ WHERE expr ] .
-//	assignment = name "=" ( expr | DEFAULT ) .
+//	update = UPDATE name [ [AS] alias ] SET assignments [ WHERE expr ] [ returning ] .
 func (p *parser) parseUpdate() *UpdateStmt {
 	s := &UpdateStmt{At: p.expect(UPDATE)}
 	s.Table = p.parseColID("table name")
 	s.Alias = p.parseTableAlias(SET)
 	p.expect(SET)
-	for {
-		a := Assignment{At: p.tok.pos}
-		a.Column = p.parseColID("column name")
-		p.expect(EQ)
-		a.Value = p.parseExprOrDefault()
-		s.Set = append(s.Set, a)
-		if !p.got(COMMA) {
-			break
-		}
-	}
+	s.Set = p.parseAssignments()
 	if p.got(WHERE) {
 		s.Where = p.parseExpr()
 	}
+	s.Returning = p.parseReturning()
 	return s
 }
 
 // parseDelete parses DELETE.
 //
-//	delete = DELETE FROM name [ [AS] alias ] [ WHERE expr ] .
+//	delete = DELETE FROM name [ [AS] alias ] [ WHERE expr ] [ returning ] .
 func (p *parser) parseDelete() *DeleteStmt {
 	s := &DeleteStmt{At: p.expect(DELETE)}
 	p.expect(FROM)
@@ -101,6 +175,7 @@ func (p *parser) parseDelete() *DeleteStmt {
 	if p.got(WHERE) {
 		s.Where = p.parseExpr()
 	}
+	s.Returning = p.parseReturning()
 	return s
 }
 

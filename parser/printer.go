@@ -62,11 +62,13 @@ func (p *printer) stmt(s Stmt) {
 			p.expr(a.Value, precOr, LowestPrec)
 		}
 		p.where(s.Where)
+		p.returning(s.Returning)
 	case *DeleteStmt:
 		p.WriteString("DELETE FROM ")
 		p.name(s.Table)
 		p.alias(s.Alias)
 		p.where(s.Where)
+		p.returning(s.Returning)
 	case *CreateTableStmt:
 		p.createTable(s)
 	case *DropTableStmt:
@@ -157,6 +159,7 @@ func (p *printer) where(x Expr) {
 func (p *printer) insert(s *InsertStmt) {
 	p.WriteString("INSERT INTO ")
 	p.name(s.Table)
+	p.alias(s.Alias)
 	if len(s.Columns) > 0 {
 		p.WriteString(" (")
 		p.names(s.Columns)
@@ -165,16 +168,100 @@ func (p *printer) insert(s *InsertStmt) {
 	if s.Select != nil {
 		p.WriteString(" ")
 		p.stmt(s.Select)
-		return
+	} else {
+		p.WriteString(" VALUES ")
+		for i, row := range s.Rows {
+			if i > 0 {
+				p.WriteString(", ")
+			}
+			p.WriteString("(")
+			p.exprList(row)
+			p.WriteString(")")
+		}
 	}
-	p.WriteString(" VALUES ")
-	for i, row := range s.Rows {
+	if oc := s.OnConflict; oc != nil {
+		p.WriteString(" ON CONFLICT")
+		if len(oc.Columns) > 0 {
+			p.WriteString(" (")
+			p.names(oc.Columns)
+			p.WriteString(")")
+		}
+		if oc.Constraint != "" {
+			p.WriteString(" ON CONSTRAINT ")
+			p.name(oc.Constraint)
+		}
+		if oc.Update {
+			p.WriteString(" DO UPDATE SET ")
+			p.assignments(oc.Set)
+			p.where(oc.Where)
+		} else {
+			p.WriteString(" DO NOTHING")
+		}
+	}
+	p.returning(s.Returning)
+}
+
+func (p *printer) assignments(set []Assignment) {
+	for i, a := range set {
 		if i > 0 {
 			p.WriteString(", ")
 		}
-		p.WriteString("(")
-		p.exprList(row)
+		p.name(a.Column)
+		p.WriteString(" = ")
+		p.expr(a.Value, precOr, LowestPrec)
+	}
+}
+
+func (p *printer) returning(items []SelectItem) {
+	if len(items) > 0 {
+		p.WriteString(" RETURNING ")
+		p.selectItems(items)
+	}
+}
+
+// constraint prints a table constraint, or (when column is true) a column constraint.
+func (p *printer) constraint(c *TableConstraint, column bool) {
+	if c.Name != "" {
+		p.WriteString("CONSTRAINT ")
+		p.name(c.Name)
+		p.WriteString(" ")
+	}
+	switch {
+	case c.Check != nil:
+		p.WriteString("CHECK (")
+		p.expr(c.Check, precOr, LowestPrec)
 		p.WriteString(")")
+		return
+	case c.References != nil && column:
+	case c.References != nil:
+		p.WriteString("FOREIGN KEY")
+	case c.PrimaryKey:
+		p.WriteString("PRIMARY KEY")
+	default:
+		p.WriteString("UNIQUE")
+	}
+	if !column {
+		p.WriteString(" (")
+		p.names(c.Columns)
+		p.WriteString(")")
+	}
+	if r := c.References; r != nil {
+		if !column {
+			p.WriteString(" ")
+		}
+		p.WriteString("REFERENCES ")
+		p.name(r.Table)
+		if len(r.Columns) > 0 {
+			p.WriteString(" (")
+			p.names(r.Columns)
+			p.WriteString(")")
+		}
+		if r.OnDelete != "" {
+			p.WriteString(" ON DELETE " + r.OnDelete)
+		}
+		if r.OnUpdate != "" {
+			p.WriteString(" ON UPDATE " + r.OnUpdate)
+		}
 	}
 }
 
@@ -189,17 +276,11 @@ func (p *printer) createTable(s *CreateTableStmt) {
 		}
 		p.columnDef(&s.Columns[i])
 	}
-	for i, c := range s.Constraints {
+	for i := range s.Constraints {
 		if i > 0 || len(s.Columns) > 0 {
 			p.WriteString(", ")
 		}
-		if c.PrimaryKey {
-			p.WriteString("PRIMARY KEY (")
-		} else {
-			p.WriteString("UNIQUE (")
-		}
-		p.names(c.Columns)
-		p.WriteString(")")
+		p.constraint(&s.Constraints[i], false)
 	}
 	p.WriteString(")")
 }
@@ -222,6 +303,10 @@ func (p *printer) columnDef(c *ColumnDef) {
 		// The parser reads a DEFAULT at comparison level (see parseColumnDef).
 		p.expr(c.Default, precCompare, LowestPrec)
 	}
+	for i := range c.Constraints {
+		p.WriteString(" ")
+		p.constraint(&c.Constraints[i], true)
+	}
 }
 
 func (p *printer) typeName(t TypeName) {
@@ -242,6 +327,13 @@ func (p *printer) alterTable(s *AlterTableStmt) {
 	p.WriteString("ALTER TABLE ")
 	p.name(s.Table)
 	switch {
+	case s.AddConstraint != nil:
+		p.WriteString(" ADD ")
+		p.constraint(s.AddConstraint, false)
+	case s.DropConstraint != nil:
+		p.WriteString(" DROP CONSTRAINT ")
+		p.ifExists(s.DropConstraint.IfExists)
+		p.name(s.DropConstraint.Name)
 	case s.AddColumn != nil:
 		p.WriteString(" ADD COLUMN ")
 		p.ifNotExists(s.AddColumn.IfNotExists)
@@ -296,21 +388,7 @@ func (p *printer) selectStmt(s *SelectStmt) {
 	if s.Distinct {
 		p.WriteString("DISTINCT ")
 	}
-	for i, it := range s.Columns {
-		if i > 0 {
-			p.WriteString(", ")
-		}
-		switch {
-		case it.Star && it.Table != "":
-			p.name(it.Table)
-			p.WriteString(".*")
-		case it.Star:
-			p.WriteString("*")
-		default:
-			p.expr(it.Expr, precOr, LowestPrec)
-			p.alias(it.Alias)
-		}
-	}
+	p.selectItems(s.Columns)
 	if s.From != nil {
 		p.WriteString(" FROM ")
 		p.tableExpr(s.From)
@@ -325,6 +403,24 @@ func (p *printer) selectStmt(s *SelectStmt) {
 		p.expr(s.Having, precOr, LowestPrec)
 	}
 	p.queryTail(s.OrderBy, s.Limit, s.Offset)
+}
+
+func (p *printer) selectItems(items []SelectItem) {
+	for i, it := range items {
+		if i > 0 {
+			p.WriteString(", ")
+		}
+		switch {
+		case it.Star && it.Table != "":
+			p.name(it.Table)
+			p.WriteString(".*")
+		case it.Star:
+			p.WriteString("*")
+		default:
+			p.expr(it.Expr, precOr, LowestPrec)
+			p.alias(it.Alias)
+		}
+	}
 }
 
 func (p *printer) queryTail(orderBy []OrderItem, limit, offset Expr) {

@@ -43,6 +43,55 @@ type Index struct {
 	Constraint bool
 }
 
+// Check is a CHECK constraint. Expr is its condition as SQL text; Columns holds, for each
+// column reference in Expr in the order a depth-first walk meets them, the ID of the column it
+// means — so the condition survives renames: a reader re-points each reference at the
+// column's current name before compiling or printing it.
+type Check struct {
+	Name    string
+	Expr    string
+	Columns []uint32
+}
+
+// RefAction is what a foreign key does when a referenced row is deleted or its key updated.
+type RefAction uint8
+
+// The referential actions. NoAction (the default) and Restrict both refuse the change while
+// referencing rows exist; eventsql checks both at the end of the statement. Cascade deletes
+// the referencing rows (or, on update, gives them the new key); SetNull sets their
+// referencing columns to NULL.
+const (
+	NoAction RefAction = iota
+	Restrict
+	Cascade
+	SetNull
+)
+
+func (a RefAction) String() string {
+	switch a {
+	case Restrict:
+		return "RESTRICT"
+	case Cascade:
+		return "CASCADE"
+	case SetNull:
+		return "SET NULL"
+	}
+	return "NO ACTION"
+}
+
+// ForeignKey is a FOREIGN KEY constraint of the referencing (child) table: the values of
+// Columns (column IDs of this table) must appear, unless one of them is NULL, as the values of
+// RefColumns (column IDs of table RefTable, covered by a unique index there) in some row of
+// RefTable. RefTable may be the table itself.
+type ForeignKey struct {
+	Name       string
+	Columns    []uint32
+	RefTable   uint64
+	RefColumns []uint32
+	OnDelete   RefAction
+	OnUpdate   RefAction
+}
+
 // Table is one version of a table's definition. Tables are identified by ID, which never
 // changes, so a rename is a new version of the same table. A table without a primary key
 // orders and identifies its rows by the hidden row id alone.
@@ -53,6 +102,10 @@ type Table struct {
 	Indexes []Index
 	// NextColumnID is the ID the next added column gets.
 	NextColumnID uint32
+	// Checks and ForeignKeys are the table's CHECK and FOREIGN KEY constraints (its PRIMARY
+	// KEY and UNIQUE constraints are Indexes).
+	Checks      []Check
+	ForeignKeys []ForeignKey
 }
 
 // Column returns the position of the column named name (case-insensitively), or -1.
@@ -113,5 +166,34 @@ func (t *Table) Clone() *Table {
 		ix.Columns = append([]uint32(nil), ix.Columns...)
 		c.Indexes[i] = ix
 	}
+	c.Checks = nil
+	for _, ch := range t.Checks {
+		ch.Columns = append([]uint32(nil), ch.Columns...)
+		c.Checks = append(c.Checks, ch)
+	}
+	c.ForeignKeys = nil
+	for _, fk := range t.ForeignKeys {
+		fk.Columns = append([]uint32(nil), fk.Columns...)
+		fk.RefColumns = append([]uint32(nil), fk.RefColumns...)
+		c.ForeignKeys = append(c.ForeignKeys, fk)
+	}
 	return &c
+}
+
+// ConstraintName reports whether name is taken by one of the table's constraints or indexes.
+func (t *Table) ConstraintName(name string) bool {
+	if t.Index(name) >= 0 {
+		return true
+	}
+	for _, c := range t.Checks {
+		if strings.EqualFold(c.Name, name) {
+			return true
+		}
+	}
+	for _, fk := range t.ForeignKeys {
+		if strings.EqualFold(fk.Name, name) {
+			return true
+		}
+	}
+	return false
 }

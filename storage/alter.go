@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/eventsql/eventsql/eventlog"
@@ -20,9 +21,18 @@ func (s *State) alterTable(seq uint64, e eventlog.TableAltered) error {
 	case eventlog.ColumnAdded:
 		err = addColumn(t, def, e)
 	case eventlog.ColumnDropped:
-		err = dropColumn(t, def, e)
+		if p := def.ColumnByID(e.Column.ID); p >= 0 {
+			err = s.checkDropColumn(t, e.Column.ID)
+		}
+		if err == nil {
+			err = dropColumn(t, def, e)
+		}
 	case eventlog.ColumnRenamed:
 		err = renameColumn(def, e)
+	case eventlog.ConstraintAdded:
+		err = s.addConstraint(t, def, e)
+	case eventlog.ConstraintDropped:
+		err = dropConstraint(def, e)
 	case eventlog.TableRenamed:
 		if !strings.EqualFold(def.Name, e.NewName) {
 			err = s.checkRelationName(e.NewName)
@@ -77,6 +87,9 @@ func dropColumn(t *Table, def *schema.Table, e eventlog.TableAltered) error {
 		}
 	}
 	def.Indexes, t.idx = keepDefs, keepIdx
+	// CHECK and FOREIGN KEY constraints that read the column go with it, as in PostgreSQL.
+	def.Checks = slices.DeleteFunc(def.Checks, func(c schema.Check) bool { return slices.Contains(c.Columns, id) })
+	def.ForeignKeys = slices.DeleteFunc(def.ForeignKeys, func(fk schema.ForeignKey) bool { return slices.Contains(fk.Columns, id) })
 	mapRows(t, func(r schema.Row) schema.Row {
 		n := make(schema.Row, 0, len(r)-1)
 		return append(append(n, r[:p]...), r[p+1:]...)

@@ -136,6 +136,9 @@ func (s *State) createTable(seq uint64, e eventlog.TableCreated) error {
 			return err
 		}
 	}
+	if err := s.checkForeignKeyDefs(def); err != nil {
+		return err
+	}
 	s.catalog().Put(seq, def)
 	s.setTable(def.ID, newTable(def))
 	s.maxTableID = max(s.maxTableID, def.ID)
@@ -171,9 +174,13 @@ func checkIndexColumns(def *schema.Table, ix *schema.Index) error {
 }
 
 func (s *State) dropTable(seq uint64, e eventlog.TableDropped) error {
-	if _, ok := s.tables[e.TableID]; !ok {
+	t, ok := s.tables[e.TableID]
+	if !ok {
 		return internalError(ErrNoTable, "storage: TableDropped names table id %d (%q), which does not exist",
 			e.TableID, e.Name)
+	}
+	if err := s.checkDropTable(t); err != nil {
+		return err
 	}
 	s.catalog().Drop(seq, e.TableID)
 	delete(s.tables, e.TableID)
@@ -215,6 +222,9 @@ func (s *State) dropIndex(seq uint64, e eventlog.IndexDropped) error {
 	if i < 0 {
 		return &schema.Error{Code: schema.CodeUndefinedObject,
 			Message: fmt.Sprintf("index %q does not exist", e.Name), Err: ErrNoIndex}
+	}
+	if err := s.checkDropIndex(t, &t.def.Indexes[i]); err != nil {
+		return err
 	}
 	def := t.def.Clone()
 	def.Indexes = append(def.Indexes[:i], def.Indexes[i+1:]...)

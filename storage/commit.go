@@ -34,11 +34,20 @@ func (st *Store) Prepare(tx *Tx) (*State, error) {
 	if err := st.checkConflicts(tx, cur); err != nil {
 		return nil, err
 	}
+	if err := st.checkValidated(tx, cur); err != nil {
+		return nil, err
+	}
 	next := cur.Clone()
 	for i, e := range tx.events {
 		if err := next.Apply(cur.Seq()+1+uint64(i), e); err != nil {
 			return nil, err
 		}
+	}
+	// Each statement left the transaction's own state consistent, but a parent it referenced
+	// may have been deleted, or a child added for a key it deleted, by a commit since it began:
+	// check its rows again against the merged state.
+	if err := next.CheckForeignKeys(tx.events); err != nil {
+		return nil, err
 	}
 	return next, nil
 }

@@ -24,17 +24,18 @@
 //
 //	field           size   meaning
 //	magic           8      "ESQLSNAP"
-//	version         4      2 (1: written before views; read as having none)
+//	version         4      3 (1: before views and constraints; 2: before constraints)
 //	seq             8      the state is events 1..seq applied
 //	time            8      commit time of seq (unix nanos)
 //	hash            32     log chain hash after seq; must equal eventlog.Log.HashAt(seq)
 //	max row id      8      largest row id used (counters resume after it)
 //	max table id    8      largest table id used
 //	catalog         …      #tables, then per table: id, #versions, per version: seq,
-//	                       dropped byte, eventlog.AppendTable(definition)
+//	                       dropped byte, eventlog.AppendTable(definition), and from
+//	                       version 3 eventlog.AppendConstraints(definition)
 //	rows            …      #live tables, then per table: id, #rows, per row: row id,
 //	                       version (seq of its last write), schema.AppendRow(row)
-//	views           …      (version 2) #views, then per view: id, #versions, per version:
+//	views           …      (version 2 on) #views, then per view: id, #versions, per version:
 //	                       seq, dropped byte, eventlog.AppendView(definition)
 //	crc             4      CRC-32C of everything before it
 //

@@ -22,7 +22,7 @@ import (
 //
 //	offset  size  field
 //	0       8     magic "ESQLSNAP"
-//	8       4     format version (1)
+//	8       4     format version (3; 1 and 2 are still read, see below)
 //	12      8     seq: the state is the result of events 1..seq
 //	20      8     commit time of the event at seq (unix nanos)
 //	28      32    the log's chain hash after seq (eventlog.Log.HashAt)
@@ -30,21 +30,22 @@ import (
 //	68      8     largest table id used
 //	76      …     catalog: uvarint #tables, then per table (ascending id): uvarint id,
 //	              uvarint #versions, then per version: uvarint seq, 1 byte dropped,
-//	              eventlog.AppendTable(definition)
+//	              eventlog.AppendTable(definition), then (format 3) eventlog.AppendConstraints(definition)
 //	…       …     rows: uvarint #live tables, then per table (ascending id): uvarint id,
 //	              uvarint #rows, then per row (ascending row id): uvarint row id,
 //	              uvarint version, schema.AppendRow(row)
-//	…       …     views (format version 2 only): uvarint #views, then per view (ascending
+//	…       …     views (format version 2 and later): uvarint #views, then per view (ascending
 //	              id): uvarint id, uvarint #versions, then per version: uvarint seq,
 //	              1 byte dropped, eventlog.AppendView(definition)
 //	end-4   4     CRC-32C (Castagnoli) of every byte before it
 //
 // Indexes are not stored: they are rebuilt from the rows on load, which keeps the format
-// independent of how indexes are organized. Version 1 files (written before views existed)
-// are still read, as holding no views.
+// independent of how indexes are organized. Older files are still read: version 1 (written
+// before views existed) holds no views and no constraints sections, version 2 (before CHECK
+// and FOREIGN KEY) no constraints sections.
 const (
 	snapshotMagic   = "ESQLSNAP"
-	snapshotVersion = 2
+	snapshotVersion = 3
 	snapshotHeader  = 76
 	snapshotExt     = ".snap"
 )
@@ -172,6 +173,7 @@ func encodeSnapshot(w *bufio.Writer, s *State, hash eventlog.Hash) error {
 			buf = binary.AppendUvarint(buf, v.Seq)
 			buf = append(buf, boolByte(v.Dropped))
 			buf = eventlog.AppendTable(buf, v.Table)
+			buf = eventlog.AppendConstraints(buf, v.Table)
 		}
 	}
 	live := make([]uint64, 0, len(s.tables))
@@ -265,7 +267,7 @@ func decodeSnapshot(data []byte) (*State, eventlog.Hash, error) {
 		return nil, hash, fmt.Errorf("%w: bad magic", ErrSnapshotCorrupt)
 	}
 	version := binary.LittleEndian.Uint32(body[8:])
-	if version != 1 && version != snapshotVersion {
+	if version < 1 || version > snapshotVersion {
 		return nil, hash, fmt.Errorf("%w: unknown format version %d", ErrSnapshotCorrupt, version)
 	}
 	s := NewState()
@@ -274,7 +276,7 @@ func decodeSnapshot(data []byte) (*State, eventlog.Hash, error) {
 	copy(hash[:], body[28:60])
 	s.maxRowID = binary.LittleEndian.Uint64(body[60:])
 	s.maxTableID = binary.LittleEndian.Uint64(body[68:])
-	d := &decoder{buf: body[snapshotHeader:]}
+	d := &decoder{buf: body[snapshotHeader:], constraints: version >= 3}
 	s.cat = d.catalog()
 	d.rows(s)
 	if version >= 2 {
@@ -293,6 +295,9 @@ func decodeSnapshot(data []byte) (*State, eventlog.Hash, error) {
 type decoder struct {
 	buf []byte
 	err error
+	// constraints is set from format 3 on, where each table definition is followed by its
+	// constraints section.
+	constraints bool
 }
 
 func (d *decoder) uvarint() uint64 {
@@ -344,6 +349,13 @@ func (d *decoder) catalog() *catalog.Catalog {
 				break
 			}
 			d.buf = d.buf[k:]
+			if d.constraints {
+				if k, err = eventlog.DecodeConstraints(d.buf, &t); err != nil {
+					d.err = fmt.Errorf("table %d version at seq %d: %w", id, v.Seq, err)
+					break
+				}
+				d.buf = d.buf[k:]
+			}
 			v.Table = &t
 			all = append(all, entry{id, v})
 		}

@@ -34,6 +34,8 @@ type Tx struct {
 	written, altered map[uint64]bool
 	// depends holds the relations the tx's new views rely on (DependOn).
 	depends map[uint64]bool
+	// validated holds the tables whose every row the tx checked against a new CHECK.
+	validated map[uint64]bool
 }
 
 // Begin starts a transaction on the current state.
@@ -46,7 +48,7 @@ func (st *Store) BeginLatest() *Tx { return st.beginAt(st.Latest()) }
 
 func (st *Store) beginAt(base *State) *Tx {
 	return &Tx{st: st, base: base, seen: map[rowRef]uint64{},
-		written: map[uint64]bool{}, altered: map[uint64]bool{}}
+		written: map[uint64]bool{}, altered: map[uint64]bool{}, validated: map[uint64]bool{}}
 }
 
 // State returns what the transaction reads: its base plus its own writes so far. The returned

@@ -9,7 +9,8 @@ import (
 // as read-only). It assigns the table a fresh ID and its columns the IDs 1..n in column order
 // (any IDs in def are replaced), with NextColumnID n+1 — so the indexes in def.Indexes (the
 // primary key and UNIQUE constraints, built by the executor) must name column i as ID i+1.
-// It fails with 42P07 if the table's or an index's name is taken.
+// A foreign key with RefTable 0 references the new table itself. It fails with 42P07 if the
+// table's or an index's name is taken.
 func (tx *Tx) CreateTable(def schema.Table) (*schema.Table, error) {
 	d := def.Clone()
 	d.ID = tx.st.tableIDs.Add(1)
@@ -17,6 +18,11 @@ func (tx *Tx) CreateTable(def schema.Table) (*schema.Table, error) {
 		d.Columns[i].ID = uint32(i + 1)
 	}
 	d.NextColumnID = uint32(len(d.Columns) + 1)
+	for i := range d.ForeignKeys {
+		if d.ForeignKeys[i].RefTable == 0 { // a self-reference: the ID is assigned just now
+			d.ForeignKeys[i].RefTable = d.ID
+		}
+	}
 	if err := tx.apply(eventlog.TableCreated{Table: *d}); err != nil {
 		return nil, err
 	}

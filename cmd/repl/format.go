@@ -41,6 +41,20 @@ func printResult(w io.Writer, res *database.Result) {
 	} else {
 		fmt.Fprintf(w, "(%d rows)\n", n)
 	}
+	if isWriteTag(res.Tag) {
+		// A write with RETURNING: psql prints its rows, a blank line, then the command tag.
+		fmt.Fprintf(w, "\n%s\n", res.Tag)
+	}
+}
+
+// isWriteTag reports whether a command tag is that of INSERT, UPDATE or DELETE.
+func isWriteTag(tag string) bool {
+	for _, p := range []string{"INSERT ", "UPDATE ", "DELETE "} {
+		if strings.HasPrefix(tag, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // printTable writes an aligned table: a centered header, a rule, then the rows with numbers

@@ -140,6 +140,18 @@ func (sh *Shell) describe(name string) error {
 			fmt.Fprintf(sh.out, "    %q %s\n", ix.Name, indexLine(t, &ix))
 		}
 	}
+	cons, _ := sh.db.Constraints(name)
+	for _, sec := range []struct {
+		title string
+		lines []string
+	}{{"Check constraints:", cons.Checks}, {"Foreign-key constraints:", cons.ForeignKeys}, {"Referenced by:", cons.ReferencedBy}} {
+		if len(sec.lines) > 0 {
+			fmt.Fprintln(sh.out, sec.title)
+			for _, l := range sec.lines {
+				fmt.Fprintf(sh.out, "    %s\n", l)
+			}
+		}
+	}
 	return nil
 }
 

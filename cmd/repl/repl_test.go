@@ -135,3 +135,64 @@ func TestOneLineWithoutSemicolon(t *testing.T) {
 		})
 	}
 }
+
+func TestReturningPrintsRowsThenTag(t *testing.T) {
+	sh, out, errOut := newShell(t)
+	script := `CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT);
+INSERT INTO t VALUES (1, 'ann'), (2, 'bob') RETURNING id;
+DELETE FROM t WHERE id = 5 RETURNING *;
+`
+	require.NoError(t, sh.Script(strings.NewReader(script)))
+	assert.Empty(t, errOut.String())
+	assert.Equal(t, `CREATE TABLE
+ id
+----
+  1
+  2
+(2 rows)
+
+INSERT 0 2
+ id | name
+----+------
+(0 rows)
+
+DELETE 0
+`, out.String())
+}
+
+func TestDescribeConstraints(t *testing.T) {
+	sh, out, errOut := newShell(t)
+	script := `CREATE TABLE p (a INTEGER, b INTEGER, CONSTRAINT p_key PRIMARY KEY (a, b), UNIQUE (b, a));
+CREATE TABLE c (id INTEGER PRIMARY KEY, x INTEGER, y INTEGER CHECK (y > 0), CHECK (x < y), FOREIGN KEY (x, y) REFERENCES p ON DELETE RESTRICT);
+\d c
+\d p
+`
+	require.NoError(t, sh.Script(strings.NewReader(script)))
+	assert.Empty(t, errOut.String())
+	assert.Equal(t, `CREATE TABLE
+CREATE TABLE
+Table "c"
+ Column |  Type   | Nullable | Default
+--------+---------+----------+---------
+ id     | integer | not null |
+ x      | integer |          |
+ y      | integer |          |
+Indexes:
+    "c_pkey" PRIMARY KEY, btree (id)
+Check constraints:
+    "c_check" CHECK (x < y)
+    "c_y_check" CHECK (y > 0)
+Foreign-key constraints:
+    "c_x_y_fkey" FOREIGN KEY (x, y) REFERENCES p(a, b) ON DELETE RESTRICT
+Table "p"
+ Column |  Type   | Nullable | Default
+--------+---------+----------+---------
+ a      | integer | not null |
+ b      | integer | not null |
+Indexes:
+    "p_key" PRIMARY KEY, btree (a, b)
+    "p_b_a_key" UNIQUE CONSTRAINT, btree (b, a)
+Referenced by:
+    TABLE "c" CONSTRAINT "c_x_y_fkey" FOREIGN KEY (x, y) REFERENCES p(a, b) ON DELETE RESTRICT
+`, out.String())
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -119,4 +120,36 @@ func TestDriver(t *testing.T) {
 	defer db.Close()
 	require.NoError(t, db.QueryRow("SELECT body FROM notes WHERE id = 1").Scan(&body))
 	assert.Equal(t, "uno", body)
+}
+
+// TestDriverReturning: a write with RETURNING yields rows through Query and still reports
+// its row count through Exec.
+func TestDriverReturning(t *testing.T) {
+	db, err := sql.Open("eventsql", t.TempDir())
+	require.NoError(t, err)
+	defer db.Close()
+	_, err = db.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")
+	require.NoError(t, err)
+	rows, err := db.Query("INSERT INTO t VALUES (1, 'a'), (2, 'b') RETURNING id, upper(name)")
+	require.NoError(t, err)
+	var got []string
+	for rows.Next() {
+		var id int64
+		var name string
+		require.NoError(t, rows.Scan(&id, &name))
+		got = append(got, fmt.Sprintf("%d %s", id, name))
+	}
+	require.NoError(t, rows.Err())
+	require.NoError(t, rows.Close())
+	assert.Equal(t, []string{"1 A", "2 B"}, got)
+
+	res, err := db.Exec("UPDATE t SET name = 'z' RETURNING id")
+	require.NoError(t, err)
+	n, err := res.RowsAffected()
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), n)
+
+	var id int64
+	require.NoError(t, db.QueryRow("DELETE FROM t WHERE id = 2 RETURNING id").Scan(&id))
+	assert.Equal(t, int64(2), id)
 }
