@@ -35,6 +35,10 @@ func commonOf(types []schema.Type, what string, at parser.Node) (schema.Type, er
 			t.Width = max(t.Width, u.Width)
 		case isNumeric(t) && isNumeric(u):
 			t = schema.Double
+		case isDateTime(t) && isDateTime(u):
+			if dateTimeRank(u) > dateTimeRank(t) {
+				t = u
+			}
 		default:
 			return t, errAt(at, schema.CodeDatatypeMismatch, "%s types %s and %s cannot be matched", what, typeName(t), typeName(u))
 		}

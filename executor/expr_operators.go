@@ -36,6 +36,9 @@ func (c *compiler) unary(n *parser.UnaryExpr) (*expr, error) {
 		}
 		return out, nil
 	case parser.OpNeg, parser.OpPlus:
+		if x.typ.Kind == schema.KindInterval {
+			return negateInterval(n, x), nil
+		}
 		if !isNumeric(x.typ) {
 			return nil, errAt(n, schema.CodeUndefinedFunction, "operator does not exist: %s %s", n.Op, typeName(x.typ))
 		}
@@ -92,6 +95,7 @@ func (c *compiler) typeBinary(n *parser.BinaryExpr, out, l, r *expr) error {
 		if l, r, err = unifyOperands(n, l, r); err != nil {
 			return err
 		}
+		l, r = widenDateTimes(l, r)
 		if !comparable(l.typ, r.typ) {
 			return errOperator(n, n.Op.String(), l.typ, r.typ)
 		}
@@ -100,6 +104,8 @@ func (c *compiler) typeBinary(n *parser.BinaryExpr, out, l, r *expr) error {
 		out.eval = strict2(l, r, func(a, b schema.Value) (schema.Value, error) {
 			return schema.Bool(compareOp(op, a, b)), nil
 		})
+	case isArith(n.Op) && (isTemporal(l.typ) || isTemporal(r.typ)):
+		return dateTimeArith(n, out, l, r)
 	case isArith(n.Op):
 		if isUnknown(l.typ) && isUnknown(r.typ) {
 			return errAt(n, codeAmbiguousFunction, "operator is not unique: unknown %s unknown", n.Op)

@@ -309,11 +309,21 @@ func (p *parser) parseParenExpr() Expr {
 
 // parseCall parses a function call; the name is a word that may name a function.
 //
-//	call = name "(" [ "*" | [ DISTINCT | ALL ] expr { "," expr } ] ")" .
+//	call = name "(" [ "*" | [ DISTINCT | ALL ] expr { "," expr } ] ")"
+//	     | EXTRACT "(" name FROM expr ")" .
 func (p *parser) parseCall() *FuncCall {
 	f := &FuncCall{At: p.tok.pos, Name: p.tok.lit}
 	p.next()
 	p.expect(LPAREN)
+	if f.Name == "extract" && p.peek(1) == FROM && p.tok.tok != RPAREN {
+		// extract = EXTRACT "(" name FROM expr ")", the call extract('name', expr).
+		f.Args = []Expr{&Literal{At: p.tok.pos, Kind: LitString, Text: p.tok.lit}}
+		p.next()
+		p.expect(FROM)
+		f.Args = append(f.Args, p.parseExpr())
+		p.expect(RPAREN)
+		return f
+	}
 	switch {
 	case p.got(STAR):
 		f.Star = true

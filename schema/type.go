@@ -40,14 +40,17 @@ type Type struct {
 
 // The column types of the dialect.
 var (
-	SmallInt  = Type{Kind: KindInt, Width: 2}
-	Integer   = Type{Kind: KindInt, Width: 4}
-	BigInt    = Type{Kind: KindInt, Width: 8}
-	Real      = Type{Kind: KindFloat, Width: 4}
-	Double    = Type{Kind: KindFloat, Width: 8}
-	Text      = Type{Kind: KindText}
-	Boolean   = Type{Kind: KindBool}
-	Timestamp = Type{Kind: KindTimestamp}
+	SmallInt    = Type{Kind: KindInt, Width: 2}
+	Integer     = Type{Kind: KindInt, Width: 4}
+	BigInt      = Type{Kind: KindInt, Width: 8}
+	Real        = Type{Kind: KindFloat, Width: 4}
+	Double      = Type{Kind: KindFloat, Width: 8}
+	Text        = Type{Kind: KindText}
+	Boolean     = Type{Kind: KindBool}
+	Timestamp   = Type{Kind: KindTimestamp}
+	Date        = Type{Kind: KindDate}
+	TimestampTZ = Type{Kind: KindTimestampTZ}
+	Interval    = Type{Kind: KindInterval}
 )
 
 // Varchar returns VARCHAR(n).
@@ -79,6 +82,8 @@ func (t Type) String() string {
 		return "boolean"
 	case KindTimestamp:
 		return "timestamp without time zone"
+	case KindTimestampTZ:
+		return "timestamp with time zone"
 	}
 	return t.Kind.String()
 }
