@@ -40,6 +40,7 @@ const (
 	dtSyntax
 	dtField
 	dtRange
+	dtZone
 )
 
 // parseDateTime reads s; the caller reports errors in the words of its type.
@@ -47,7 +48,7 @@ func parseDateTime(s string) (dateTime, dtError) {
 	var dt dateTime
 	t := strings.ToLower(strings.TrimSpace(s))
 	switch t {
-	case "infinity", "+infinity":
+	case "infinity":
 		dt.inf = 1
 		return dt, dtOK
 	case "-infinity":
@@ -71,11 +72,14 @@ func parseDateTime(s string) (dateTime, dtError) {
 	if !ok {
 		return dt, dtSyntax
 	}
+	if y < 1 {
+		return dt, dtField // there is no year 0
+	}
 	if bc {
-		if y < 1 {
-			return dt, dtField
-		}
 		y = 1 - y
+	}
+	if end < len(t) && t[end] == 't' && end == len(t)-1 {
+		return dt, dtSyntax // a 'T' must be followed by a time
 	}
 	if rest := strings.TrimSpace(strings.TrimPrefix(t[end:], "t")); rest != "" {
 		if e := dt.parseClock(rest); e != dtOK {
@@ -221,7 +225,7 @@ func (dt *dateTime) parseZone(z string) dtError {
 		return dtSyntax
 	}
 	if secs > 15*3600+59*60+59 {
-		return dtField
+		return dtZone
 	}
 	if z[0] == '-' {
 		secs = -secs
@@ -235,6 +239,8 @@ func dtFailure(e dtError, typ, s string) error {
 	switch e {
 	case dtField:
 		return schema.Errorf(codeDatetimeOverflow, "date/time field value out of range: %q", s)
+	case dtZone:
+		return schema.Errorf("22009", "time zone displacement out of range: %q", s)
 	case dtRange:
 		if typ == "date" {
 			return schema.Errorf(codeDatetimeOverflow, "date out of range: %q", s)

@@ -48,7 +48,7 @@ var intervalUnits = map[string]struct {
 	"month": {1, 0, 0}, "mon": {1, 0, 0},
 	"year": {12, 0, 0}, "y": {12, 0, 0}, "yr": {12, 0, 0},
 	"decade": {120, 0, 0}, "century": {1200, 0, 0}, "centurie": {1200, 0, 0},
-	"millennium": {12000, 0, 0}, "millennia": {12000, 0, 0}, "millenium": {12000, 0, 0},
+	"millennium": {12000, 0, 0}, "millennia": {12000, 0, 0}, "mil": {12000, 0, 0},
 }
 
 // lookupUnit finds a unit, singular or plural.
@@ -58,6 +58,14 @@ func lookupUnit(u string) (months, days, micros int64, ok bool) {
 		x, ok = intervalUnits[u[:len(u)-1]]
 	}
 	return x.months, x.days, x.micros, ok
+}
+
+// unitField names the field a unit sets, for the check that no field is given twice.
+func unitField(u string) string {
+	if _, ok := intervalUnits[u]; !ok {
+		u = u[:len(u)-1] // a plural: lookupUnit found the singular
+	}
+	return unitNames[u] // unitNames (functions_time.go) folds the spellings
 }
 
 // parseInterval is INTERVAL's input function.
@@ -84,7 +92,7 @@ func intervalTokens(s string) []string {
 	for i < len(s) {
 		c := s[i]
 		switch {
-		case c == ' ' || c == '\t' || c == ',':
+		case c == ' ' || c == '\t':
 			i++
 			continue
 		case c >= 'a' && c <= 'z':
@@ -117,14 +125,28 @@ func readInterval(s string) (interval, dtError) {
 	s = strings.TrimPrefix(s, "@")
 	toks := intervalTokens(s)
 	seen := false
+	// Each field may be given once ('1 day 1 day' is an error, as in PostgreSQL).
+	used := map[string]bool{}
+	use := func(fields ...string) bool {
+		for _, f := range fields {
+			if used[f] {
+				return false
+			}
+			used[f] = true
+		}
+		return true
+	}
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if t == "ago" && i == len(toks)-1 && seen {
 			return interval{-iv.months, -iv.days, -iv.micros}, dtOK
 		}
 		if strings.Contains(t, ":") {
-			us, ok := clockMicros(t)
-			if !ok {
+			us, e := clockMicros(t)
+			if e != dtOK {
+				return iv, e
+			}
+			if !use("hour", "minute", "second") {
 				return iv, dtSyntax
 			}
 			iv.micros += us
@@ -136,13 +158,18 @@ func readInterval(s string) (interval, dtError) {
 			return iv, dtSyntax
 		}
 		months, days, micros := int64(0), int64(0), int64(1_000_000) // a bare number is seconds
+		field := "second"
 		if i+1 < len(toks) && toks[i+1][0] >= 'a' && toks[i+1] != "ago" {
 			var ok bool
 			if months, days, micros, ok = lookupUnit(toks[i+1]); !ok {
 				return iv, dtSyntax
 			}
+			field = unitField(toks[i+1])
 			i++
 		} else if i+1 < len(toks) && toks[i+1] != "ago" {
+			return iv, dtSyntax
+		}
+		if !use(field) {
 			return iv, dtSyntax
 		}
 		if math.Abs(num) > 1e15 {
@@ -174,20 +201,20 @@ func (iv *interval) add(num float64, months, days, micros int64) dtError {
 			fd := fr * 30
 			wd, fdr := math.Modf(fd)
 			iv.days += int64(wd)
-			iv.micros += int64(math.Round(fdr * schema.MicrosPerDay))
+			iv.micros += int64(math.RoundToEven(fdr * schema.MicrosPerDay))
 		}
 	case days > 0:
 		iv.days += int64(whole) * days
 		fd := frac * float64(days)
 		wd, fdr := math.Modf(fd)
 		iv.days += int64(wd)
-		iv.micros += int64(math.Round(fdr * schema.MicrosPerDay))
+		iv.micros += int64(math.RoundToEven(fdr * schema.MicrosPerDay))
 	default:
 		f := num * float64(micros)
 		if math.Abs(f) > 9.2e18 {
 			return dtField
 		}
-		iv.micros += int64(math.Round(f))
+		iv.micros += int64(f) // truncated, as PostgreSQL 15 does
 	}
 	if iv.months != int64(int32(iv.months)) || iv.days != int64(int32(iv.days)) {
 		return dtField
@@ -196,7 +223,7 @@ func (iv *interval) add(num float64, months, days, micros int64) dtError {
 }
 
 // clockMicros reads [+-]H:MM[:SS[.f]] as microseconds.
-func clockMicros(t string) (int64, bool) {
+func clockMicros(t string) (int64, dtError) {
 	neg := false
 	switch t[0] {
 	case '-':
@@ -206,7 +233,7 @@ func clockMicros(t string) (int64, bool) {
 	}
 	p := strings.Split(t, ":")
 	if len(p) < 2 || len(p) > 3 {
-		return 0, false
+		return 0, dtSyntax
 	}
 	var frac int64
 	if len(p) == 3 {
@@ -215,15 +242,18 @@ func clockMicros(t string) (int64, bool) {
 		if has {
 			var ok bool
 			if frac, ok = fraction(f); !ok {
-				return 0, false
+				return 0, dtSyntax
 			}
 		}
 	}
 	var us int64
 	for i, x := range p {
 		n, ok := digits(x)
-		if !ok || i > 0 && (len(x) > 2 || n > 59) || n > 1<<31 {
-			return 0, false
+		if !ok || i > 0 && len(x) > 2 || n > 1<<31 {
+			return 0, dtSyntax
+		}
+		if i > 0 && n > 59 {
+			return 0, dtField
 		}
 		us = us*60 + int64(n)
 	}
@@ -234,7 +264,7 @@ func clockMicros(t string) (int64, bool) {
 	if neg {
 		us = -us
 	}
-	return us, true
+	return us, dtOK
 }
 
 // readISOInterval reads the part after 'P' of an ISO 8601 duration: nY nM nW nD [T nH nM nS].

@@ -23,3 +23,5 @@ SELECT $1, $2 + ?, ?;
 SELECT 42, 4.2, .5, 5., 1e10, 1.5E-3, 'it''s', '', 'multi
 line', TRUE, FALSE, NULL, 99999999999999999999999;
 SELECT t.a, "T"."A", t."select";
+SELECT EXTRACT(YEAR FROM d), extract(epoch from now() - INTERVAL '1 day'), extract('dow' FROM DATE '2024-01-01');
+SELECT CURRENT_DATE, CURRENT_TIMESTAMP, LOCALTIMESTAMP, TIMESTAMP WITH TIME ZONE '2024-01-02 03:04:05+02', x::timestamptz;
