@@ -161,3 +161,13 @@ func TestNowIsTransactionStart(t *testing.T) {
 	assert.False(t, at.Before(before.Truncate(time.Microsecond)), "%v before %v", at, before)
 	assert.False(t, at.After(time.Now()))
 }
+
+func TestSetTimeZone(t *testing.T) {
+	d := newDB(t)
+	for _, ok := range []string{"SET TIME ZONE 'UTC'", "SET TIME ZONE LOCAL", "SET timezone = DEFAULT", "SET TimeZone TO 'Etc/UTC'", "SET TIME ZONE 0"} {
+		assert.Equal(t, "SET", d.run(ok).Tag, ok)
+	}
+	assert.Equal(t, "UTC", d.one("SHOW TIME ZONE"))
+	assert.Contains(t, d.fails(schema.CodeFeatureUnsupported, "SET TIME ZONE 'Europe/Berlin'"), "the session time zone is always UTC")
+	assert.Equal(t, "SET datestyle is not supported", d.fails(schema.CodeFeatureUnsupported, "SET datestyle = 'ISO'"))
+}

@@ -63,6 +63,10 @@ func Execute(ctx context.Context, env Env, stmt parser.Stmt, args []schema.Value
 		return x.dropIndex(s)
 	case *parser.ExplainStmt:
 		return x.explain(s)
+	case *parser.SetStmt:
+		return x.set(s)
+	case *parser.ShowStmt:
+		return x.show(s)
 	case *parser.BeginStmt, *parser.CommitStmt, *parser.RollbackStmt:
 		return nil, errInternal("transaction control statements are handled by the database, not the executor")
 	}
