@@ -177,6 +177,7 @@ func (c *compiler) nullif(n *parser.FuncCall, args []*expr) (*expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	a, b = widenDateTimes(a, b)
 	if !comparable(a.typ, b.typ) {
 		return nil, errOperator(n, "=", a.typ, b.typ)
 	}

@@ -100,6 +100,7 @@ func init() {
 		"doy":          "doy",
 		"isoyear":      "isoyear",
 		"timezone":     "timezone",
+		"julian":       "julian",
 	} {
 		for _, s := range strings.Fields(spellings) {
 			unitNames[s] = canon

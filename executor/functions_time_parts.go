@@ -16,7 +16,7 @@ func instantPart(u string, v schema.Value, t schema.Type) (schema.Value, error) 
 	us, _ := instantOf(v)
 	if isInfinite(us) {
 		switch u {
-		case "epoch", "year", "decade", "century", "millennium", "isoyear":
+		case "epoch", "year", "decade", "century", "millennium", "isoyear", "julian":
 			return schema.Float(math.Inf(int(us>>63) | 1)), nil
 		}
 		if _, ok := unitNames[u]; ok && unitNames[u] == u && u != "timezone" {
@@ -94,6 +94,12 @@ func instantPart(u string, v schema.Value, t schema.Type) (schema.Value, error) 
 			if y <= 0 {
 				r = float64(y - 1)
 			}
+		}
+	case "julian":
+		// The Julian day: 2000-01-01 is day 2451545; a time of day adds its fraction.
+		r = float64(f.days + 2451545)
+		if f.tod != 0 {
+			r += float64(f.tod) / schema.MicrosPerDay
 		}
 	case "timezone":
 		if t.Kind != schema.KindTimestampTZ {
