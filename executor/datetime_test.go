@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"math/rand"
 	"testing"
 	"time"
 
@@ -170,4 +171,43 @@ func TestSetTimeZone(t *testing.T) {
 	assert.Equal(t, "UTC", d.one("SHOW TIME ZONE"))
 	assert.Contains(t, d.fails(schema.CodeFeatureUnsupported, "SET TIME ZONE 'Europe/Berlin'"), "the session time zone is always UTC")
 	assert.Equal(t, "SET datestyle is not supported", d.fails(schema.CodeFeatureUnsupported, "SET datestyle = 'ISO'"))
+}
+
+// Every value's text form reads back as the same value, for random dates, timestamps,
+// timestamptz values and intervals.
+func TestDateTimeTextRoundTrip(t *testing.T) {
+	seed := time.Now().UnixNano()
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewSource(seed))
+	micros := func() int64 { return rng.Int63n(maxMicros/2) - rng.Int63n(-minMicros/2) }
+	for i := 0; i < 2000; i++ {
+		vals := []schema.Value{
+			schema.DateDays(minDays + rng.Int63n(maxDays-minDays)),
+			schema.TimestampMicros(micros()),
+			schema.TimestampTZMicros(micros()),
+			schema.IntervalOf(int32(rng.Intn(4000)-2000), int32(rng.Intn(80000)-40000), rng.Int63n(1<<50)-1<<49),
+			schema.IntervalOf(0, 0, rng.Int63n(100_000_000)-50_000_000),
+		}
+		for _, v := range vals {
+			got, err := parseText(v.String(), schema.Type{Kind: v.Kind()})
+			require.NoError(t, err, "%s", v)
+			require.Equal(t, v, got, "%s", v)
+		}
+	}
+}
+
+func FuzzParseInterval(f *testing.F) {
+	for _, s := range []string{"1 year 2 mons 3 days 04:05:06", "-1 days +02:00:00", "P1Y2M3DT4H5M6S", "1.5 hours ago", "@ 1 minute", "100:00", "1 day 1 day"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := parseInterval(s)
+		if err != nil {
+			return
+		}
+		// Whatever reads prints as text that reads back as the same interval.
+		back, err := parseInterval(v.String())
+		require.NoError(t, err, "%q printed as %q", s, v.String())
+		require.Equal(t, v, back, "%q printed as %q", s, v.String())
+	})
 }

@@ -149,7 +149,11 @@ func readInterval(s string) (interval, dtError) {
 			if !use("hour", "minute", "second") {
 				return iv, dtSyntax
 			}
-			iv.micros += us
+			r := iv.micros + us
+			if overflowAdd(iv.micros, us, r) {
+				return iv, dtField
+			}
+			iv.micros = r
 			seen = true
 			continue
 		}
@@ -214,7 +218,12 @@ func (iv *interval) add(num float64, months, days, micros int64) dtError {
 		if math.Abs(f) > 9.2e18 {
 			return dtField
 		}
-		iv.micros += int64(f) // truncated, as PostgreSQL 15 does
+		us := int64(f) // truncated, as PostgreSQL 15 does
+		r := iv.micros + us
+		if overflowAdd(iv.micros, us, r) {
+			return dtField
+		}
+		iv.micros = r
 	}
 	if iv.months != int64(int32(iv.months)) || iv.days != int64(int32(iv.days)) {
 		return dtField
