@@ -30,16 +30,27 @@ func (p *parser) parseExprList() []Expr {
 // are left-associative). IS NULL is a postfix operator at its own level; BETWEEN, IN and
 // LIKE are handled here because they share the level of binary operators.
 //
-//	binary_expr(min) = unary { op(prec >= min) operand } .
+//	binary_expr(min) = unary { AT TIME ZONE unary } { op(prec >= min) operand } .
 //	operand          = binary_expr(prec+1)
 //	                 | IS [NOT] NULL | ISNULL | NOTNULL
 //	                 | [NOT] BETWEEN binary_expr(||) AND binary_expr(||)
 //	                 | [NOT] IN "(" ( query | expr { "," expr } ) ")"
 //	                 | [NOT] ( LIKE | ILIKE ) binary_expr(||) [ ESCAPE binary_expr(||) ] .
 func (p *parser) parseBinaryExpr(minPrec int) Expr {
-	x := p.parseUnaryExpr()
 	grown := 0
 	defer func() { p.chain -= grown }()
+	x := p.parseUnaryExpr()
+	// x AT TIME ZONE z binds tighter than every binary operator and looser than unary minus;
+	// it is PostgreSQL's call timezone(z, x), and that is what it becomes.
+	for p.tok.tok == IDENT && p.tok.lit == "at" && p.peek(1) == TIME && p.peek(2) == ZONE {
+		grown++
+		p.grow()
+		pos := p.tok.pos
+		p.next()
+		p.next()
+		p.next()
+		x = &FuncCall{At: pos, Name: "timezone", Args: []Expr{p.parseUnaryExpr(), x}}
+	}
 	for {
 		t := p.tok.tok
 		prec := t.Precedence()
