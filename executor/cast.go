@@ -58,11 +58,11 @@ func resolveType(tn parser.TypeName) (schema.Type, error) {
 	case "BOOLEAN":
 		return schema.Boolean, nil
 	case "TIMESTAMP":
-		return schema.Timestamp, nil
+		return timePrecision(schema.Timestamp, tn)
 	case "DATE":
 		return schema.Date, nil
 	case "TIMESTAMPTZ":
-		return schema.TimestampTZ, nil
+		return timePrecision(schema.TimestampTZ, tn)
 	case "INTERVAL":
 		return schema.Interval, nil
 	case "NUMERIC", "DECIMAL", "TIME", "CHAR", "CHARACTER", "BYTEA", "JSON", "JSONB", "UUID":
@@ -132,10 +132,13 @@ func convert(v schema.Value, to schema.Type, explicit bool) (schema.Value, error
 			return parseBool(v.Text())
 		}
 	case schema.KindTimestamp, schema.KindDate, schema.KindTimestampTZ, schema.KindInterval:
-		if v.Kind() == to.Kind {
-			return v, nil
+		if v.Kind() != to.Kind {
+			var err error
+			if v, err = convertDateTime(v, to); err != nil {
+				return v, err
+			}
 		}
-		return convertDateTime(v, to)
+		return roundPrecision(v, to)
 	}
 	return schema.Null, schema.Errorf(codeCannotCoerce, "cannot cast value of type %s to %s", v.Kind(), to)
 }

@@ -3,6 +3,7 @@ package executor
 import (
 	"math"
 
+	"github.com/eventsql/eventsql/parser"
 	"github.com/eventsql/eventsql/schema"
 )
 
@@ -202,4 +203,54 @@ func scaleInterval(iv interval, f float64, div bool) (schema.Value, error) {
 	}
 	r.micros = int64(t)
 	return r.value()
+}
+
+// timePrecision applies TIMESTAMP(p): the precision, 0 to 6 fractional digits of a second,
+// is kept in Type.Width as p+1 (0 is no precision given: microseconds). As in PostgreSQL a
+// precision above 6 is reduced to 6.
+func timePrecision(t schema.Type, tn parser.TypeName) (schema.Type, error) {
+	if len(tn.Args) == 0 {
+		return t, nil
+	}
+	p := tn.Args[0]
+	name := "TIMESTAMP"
+	if t.Kind == schema.KindTimestampTZ {
+		name = "TIMESTAMP WITH TIME ZONE"
+	}
+	if len(tn.Args) > 1 || p < 0 {
+		return t, errAtPos(tn.At, schema.CodeInvalidParameter, "%s(%d) precision must not be negative", name, p)
+	}
+	t.Width = uint8(min(p, 6) + 1)
+	return t, nil
+}
+
+// roundPrecision rounds a timestamp to the precision of its type as PostgreSQL's
+// AdjustTimestampForTypmod does.
+func roundPrecision(v schema.Value, t schema.Type) (schema.Value, error) {
+	if t.Width == 0 || t.Width > 6 || v.Kind() != schema.KindTimestamp && v.Kind() != schema.KindTimestampTZ {
+		return v, nil
+	}
+	us := v.Micros()
+	if isInfinite(us) {
+		return v, nil
+	}
+	scale := int64(1)
+	for i := t.Width - 1; i < 6; i++ {
+		scale *= 10
+	}
+	// PostgreSQL counts from 2000-01-01 and rounds that count half away from zero, so a tie
+	// before 2000 rounds down.
+	const from2000 = -schema.UnixEpochDays * schema.MicrosPerDay
+	if t := us - from2000; t >= 0 {
+		us = (t+scale/2)/scale*scale + from2000
+	} else {
+		us = -((-t+scale/2)/scale*scale) + from2000
+	}
+	if err := checkMicros(us); err != nil {
+		return schema.Null, err
+	}
+	if v.Kind() == schema.KindTimestampTZ {
+		return schema.TimestampTZMicros(us), nil
+	}
+	return schema.TimestampMicros(us), nil
 }

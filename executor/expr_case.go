@@ -29,10 +29,16 @@ func commonOf(types []schema.Type, what string, at parser.Node) (schema.Type, er
 		case isUnknown(t):
 			t = u
 		case t.Kind == u.Kind:
-			if t.Kind == schema.KindText && t != u {
+			switch {
+			case t.Kind == schema.KindText && t != u:
 				t = schema.Text
+			case isDateTime(t):
+				if t != u {
+					t.Width = 0 // timestamps of different precisions: no particular one
+				}
+			default:
+				t.Width = max(t.Width, u.Width)
 			}
-			t.Width = max(t.Width, u.Width)
 		case isNumeric(t) && isNumeric(u):
 			t = schema.Double
 		case isDateTime(t) && isDateTime(u):

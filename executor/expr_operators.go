@@ -158,6 +158,9 @@ func baseType(t schema.Type) schema.Type {
 	if t.Kind == schema.KindText {
 		return schema.Text
 	}
+	if isDateTime(t) {
+		t.Width = 0 // nor does a timestamp(0) column round a literal compared with it
+	}
 	return t
 }
 

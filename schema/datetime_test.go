@@ -99,3 +99,12 @@ func TestDateTimeKeyOrder(t *testing.T) {
 	assert.Equal(t, Key(TimestampMicros(0)), Key(DateDays(UnixEpochDays)))
 	assert.Less(t, Key(IntervalOf(1<<30, 0, 0)), Key(Null))
 }
+
+func TestDateTimeTypeNames(t *testing.T) {
+	assert.Equal(t, "date", Date.String())
+	assert.Equal(t, "interval", Interval.String())
+	assert.Equal(t, "timestamp without time zone", Timestamp.String())
+	assert.Equal(t, "timestamp with time zone", TimestampTZ.String())
+	assert.Equal(t, "timestamp(0) without time zone", Type{Kind: KindTimestamp, Width: 1}.String())
+	assert.Equal(t, "timestamp(3) with time zone", Type{Kind: KindTimestampTZ, Width: 4}.String())
+}
