@@ -244,7 +244,7 @@ func roundPrecision(v schema.Value, t schema.Type) (schema.Value, error) {
 	if t := us - from2000; t >= 0 {
 		us = (t+scale/2)/scale*scale + from2000
 	} else {
-		us = -((-t+scale/2)/scale*scale) + from2000
+		us = -((-t + scale/2) / scale * scale) + from2000
 	}
 	if err := checkMicros(us); err != nil {
 		return schema.Null, err
