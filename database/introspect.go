@@ -84,7 +84,7 @@ func formatRow(cols []string, r schema.Row) string {
 			b.WriteString(cols[i])
 			b.WriteByte('=')
 		}
-		if v.Kind() == schema.KindText || v.Kind() == schema.KindTimestamp {
+		if k := v.Kind(); k == schema.KindText || k >= schema.KindTimestamp && k != schema.KindNumeric {
 			b.WriteString("'" + strings.ReplaceAll(v.String(), "'", "''") + "'")
 		} else {
 			b.WriteString(v.String())

@@ -3,6 +3,7 @@ package database
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/eventsql/eventsql/eventlog"
 	"github.com/eventsql/eventsql/executor"
@@ -19,6 +20,7 @@ type Session struct {
 	db     *DB
 	tx     *storage.Tx // the open transaction; nil in autocommit mode
 	failed bool        // the open transaction hit an error
+	start  time.Time   // when the open transaction began, for now()
 }
 
 // Session returns a new session in autocommit mode.
@@ -65,7 +67,7 @@ func (s *Session) ExecStmt(ctx context.Context, stmt parser.Stmt, args []schema.
 	case *parser.BeginStmt:
 		// PostgreSQL only warns about a nested BEGIN; the transaction goes on.
 		if s.tx == nil {
-			s.tx, s.failed = s.db.store.Begin(), false
+			s.tx, s.failed, s.start = s.db.store.Begin(), false, time.Now()
 		}
 		return &Result{Tag: "BEGIN"}, nil
 	case *parser.CommitStmt:
@@ -85,7 +87,9 @@ func (s *Session) execInTx(ctx context.Context, stmt parser.Stmt, args []schema.
 		return nil, schema.Errorf(schema.CodeInFailedTx,
 			"current transaction is aborted, commands ignored until end of transaction block")
 	}
-	res, err := executor.Execute(ctx, s.db.env(s.tx), stmt, args)
+	env := s.db.env(s.tx)
+	env.TxStart = s.start
+	res, err := executor.Execute(ctx, env, stmt, args)
 	if err != nil {
 		s.failed = true
 		return nil, err
@@ -142,7 +146,7 @@ func (db *DB) autocommit(ctx context.Context, stmt parser.Stmt, args []schema.Va
 
 func readOnly(stmt parser.Stmt) bool {
 	switch s := stmt.(type) {
-	case *parser.SelectStmt, *parser.SetOpStmt:
+	case *parser.SelectStmt, *parser.SetOpStmt, *parser.SetStmt, *parser.ShowStmt:
 		return true
 	case *parser.ExplainStmt:
 		return !s.Analyze && readOnly(s.Stmt)

@@ -57,8 +57,12 @@ func driverValue(v schema.Value) sqldriver.Value {
 		return v.Text()
 	case schema.KindBool:
 		return v.Bool()
-	case schema.KindTimestamp:
+	case schema.KindTimestamp, schema.KindTimestampTZ:
 		return v.Time()
+	case schema.KindDate:
+		return time.UnixMicro(schema.DateMicros(v.Days())).UTC()
+	case schema.KindInterval:
+		return v.String()
 	}
 	return nil
 }
@@ -75,6 +79,8 @@ func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
 		return "TEXT"
 	case schema.KindTimestamp:
 		return "TIMESTAMP"
+	case schema.KindTimestampTZ:
+		return "TIMESTAMPTZ"
 	case schema.KindNull:
 		return "UNKNOWN"
 	}
@@ -100,8 +106,10 @@ func (r *rows) ColumnTypeScanType(i int) reflect.Type {
 		return typeString
 	case schema.KindBool:
 		return typeBool
-	case schema.KindTimestamp:
+	case schema.KindTimestamp, schema.KindTimestampTZ, schema.KindDate:
 		return typeTime
+	case schema.KindInterval:
+		return typeString
 	}
 	return typeAny
 }

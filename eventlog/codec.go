@@ -256,7 +256,7 @@ func (d *decoder) column() schema.Column {
 	c := schema.Column{ID: uint32(d.bounded("column id", math.MaxUint32)), Name: d.string("column name")}
 	c.Type.Kind = schema.Kind(d.byte("column kind"))
 	// KindNull is let through: TableAltered carries a zero Column when renaming a table.
-	if d.err == nil && c.Type.Kind > schema.KindTimestamp {
+	if d.err == nil && (c.Type.Kind > schema.KindInterval || c.Type.Kind == schema.KindNumeric) {
 		d.fail(fmt.Sprintf("unknown column kind %d", c.Type.Kind))
 	}
 	c.Type.Width = d.byte("column width")

@@ -97,14 +97,16 @@ func (s *avgState) result() schema.Value {
 	return schema.Float(s.sum / float64(s.n))
 }
 
-// extremeState is min (sign -1) or max (sign 1).
+// extremeState is min (sign -1) or max (sign 1). On a tie the later value wins, as in
+// PostgreSQL's larger/smaller functions: it shows for values that compare equal but print
+// differently, such as the intervals '1 mon' and '30 days'.
 type extremeState struct {
 	v    schema.Value
 	sign int
 }
 
 func (s *extremeState) add(v schema.Value) error {
-	if s.v.IsNull() || schema.Compare(v, s.v)*s.sign > 0 {
+	if s.v.IsNull() || schema.Compare(v, s.v)*s.sign >= 0 {
 		s.v = v
 	}
 	return nil

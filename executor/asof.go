@@ -104,10 +104,11 @@ func asOfValue(c *compiler, e parser.Expr, t schema.Type, what string) (schema.V
 	if ce, err = coerce(ce, t, e); err != nil {
 		return schema.Null, err
 	}
-	if ce.typ.Kind != t.Kind {
+	if ce.typ.Kind != t.Kind && !(isDateTime(t) && isDateTime(ce.typ)) {
 		return schema.Null, errAt(e, schema.CodeDatatypeMismatch, "%s must be of type %s, not type %s", what, t, typeName(ce.typ))
 	}
-	v, err := ce.eval(nil)
+	// A timestamptz (now() - interval '1 minute') or a date names an instant too.
+	v, err := castTo(ce, t).eval(nil)
 	if err == nil && v.IsNull() {
 		err = errAt(e, schema.CodeInvalidParameter, "%s must not be NULL", what)
 	}

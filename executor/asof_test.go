@@ -39,6 +39,9 @@ func TestAsOf(t *testing.T) {
 		{"seq as a parameter", "SELECT name FROM t AS OF SEQ $1 WHERE id = 1", []string{"a"}},
 		{"timestamp", "SELECT name FROM t AS OF TIMESTAMP '" + time.Unix(0, afterInsert.Time()).UTC().Format(schema.TimestampLayout) + "' WHERE id = 1", []string{"a"}},
 		{"timestamp before everything", "SELECT count(*) FROM t2 AS OF TIMESTAMP '2024-01-01 00:00:00.5' ", nil},
+		{"timestamptz", "SELECT name FROM t AS OF TIMESTAMP TIMESTAMPTZ '" + time.Unix(0, afterInsert.Time()).UTC().Format(schema.TimestampLayout) + "+00' WHERE id = 1", []string{"a"}},
+		{"now() less an interval", "SELECT name FROM t2 AS OF TIMESTAMP now() - INTERVAL '1 minute'", []string{"z"}},
+		{"a date is its midnight", "SELECT count(*) FROM t2 AS OF TIMESTAMP DATE '2024-01-01'", nil},
 		{"in a subquery", "SELECT (SELECT name FROM t AS OF SEQ 3 WHERE id = 1) || name FROM t2", []string{"az"}},
 	}
 	for _, tt := range tests {

@@ -58,8 +58,14 @@ func resolveType(tn parser.TypeName) (schema.Type, error) {
 	case "BOOLEAN":
 		return schema.Boolean, nil
 	case "TIMESTAMP":
-		return schema.Timestamp, nil
-	case "NUMERIC", "DECIMAL", "DATE", "TIME", "INTERVAL", "CHAR", "CHARACTER", "BYTEA", "JSON", "JSONB", "UUID", "TIMESTAMPTZ":
+		return timePrecision(schema.Timestamp, tn)
+	case "DATE":
+		return schema.Date, nil
+	case "TIMESTAMPTZ":
+		return timePrecision(schema.TimestampTZ, tn)
+	case "INTERVAL":
+		return schema.Interval, nil
+	case "NUMERIC", "DECIMAL", "TIME", "CHAR", "CHARACTER", "BYTEA", "JSON", "JSONB", "UUID":
 		return schema.Type{}, errAtPos(tn.At, schema.CodeFeatureUnsupported, "type %s is not supported", strings.ToLower(tn.Name))
 	}
 	return schema.Type{}, errAtPos(tn.At, schema.CodeUndefinedObject, "type %q does not exist", strings.ToLower(tn.Name))
@@ -90,6 +96,8 @@ func canCast(from, to schema.Type, mode castMode) bool {
 		return mode != castImplicit // every type has an I/O conversion to text
 	case from.Kind == schema.KindText:
 		return mode == castExplicit
+	case isDateTime(from) && isDateTime(to):
+		return mode != castImplicit || dateTimeWidens(from, to)
 	case from.Kind == schema.KindBool && to.Kind == schema.KindInt,
 		from.Kind == schema.KindInt && to.Kind == schema.KindBool:
 		return mode == castExplicit
@@ -123,13 +131,14 @@ func convert(v schema.Value, to schema.Type, explicit bool) (schema.Value, error
 		case schema.KindText:
 			return parseBool(v.Text())
 		}
-	case schema.KindTimestamp:
-		switch v.Kind() {
-		case schema.KindTimestamp:
-			return v, nil
-		case schema.KindText:
-			return parseTimestamp(v.Text())
+	case schema.KindTimestamp, schema.KindDate, schema.KindTimestampTZ, schema.KindInterval:
+		if v.Kind() != to.Kind {
+			var err error
+			if v, err = convertDateTime(v, to); err != nil {
+				return v, err
+			}
 		}
+		return roundPrecision(v, to)
 	}
 	return schema.Null, schema.Errorf(codeCannotCoerce, "cannot cast value of type %s to %s", v.Kind(), to)
 }
@@ -330,6 +339,12 @@ func internalTypeName(t schema.Type) string {
 		return "bool"
 	case schema.KindTimestamp:
 		return "timestamp"
+	case schema.KindTimestampTZ:
+		return "timestamptz"
+	case schema.KindDate:
+		return "date"
+	case schema.KindInterval:
+		return "interval"
 	}
 	return anonymous
 }

@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"time"
 
 	"github.com/eventsql/eventsql/parser"
 	"github.com/eventsql/eventsql/schema"
@@ -17,6 +18,10 @@ type Env struct {
 	// NoIndexScans makes every table access a sequential scan (and every join a hash join or
 	// nested loop). Results must not change: the tests run every script both ways.
 	NoIndexScans bool
+	// TxStart is when the transaction began: now() and CURRENT_TIMESTAMP return it for every
+	// statement of the transaction, as in PostgreSQL. Zero means the transaction is this one
+	// statement, which then starts it.
+	TxStart time.Time
 }
 
 // Execute plans and runs one statement with the given parameter values ($1 is args[0]). It
@@ -33,7 +38,10 @@ func Execute(ctx context.Context, env Env, stmt parser.Stmt, args []schema.Value
 	if ctx.Err() != nil {
 		return nil, errCanceled()
 	}
-	x := &execution{ctx: ctx, env: env, args: args, read: env.Tx.State(), events: len(env.Tx.Events())}
+	x := &execution{ctx: ctx, env: env, args: args, read: env.Tx.State(), events: len(env.Tx.Events()), stmtStart: time.Now()}
+	if x.env.TxStart.IsZero() {
+		x.env.TxStart = x.stmtStart
+	}
 	switch s := stmt.(type) {
 	case *parser.SelectStmt, *parser.SetOpStmt:
 		return x.query(s)
@@ -59,6 +67,10 @@ func Execute(ctx context.Context, env Env, stmt parser.Stmt, args []schema.Value
 		return x.dropIndex(s)
 	case *parser.ExplainStmt:
 		return x.explain(s)
+	case *parser.SetStmt:
+		return x.set(s)
+	case *parser.ShowStmt:
+		return x.show(s)
 	case *parser.BeginStmt, *parser.CommitStmt, *parser.RollbackStmt:
 		return nil, errInternal("transaction control statements are handled by the database, not the executor")
 	}
@@ -92,6 +104,8 @@ type execution struct {
 	deps *dependencies
 	// checks caches the compiled CHECK constraints of the table definitions written to.
 	checks map[*schema.Table][]compiledCheck
+	// stmtStart is when the statement began: statement_timestamp().
+	stmtStart time.Time
 }
 
 // checkCancel polls the context every 256 calls, cheap enough to call once per row.

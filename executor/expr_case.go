@@ -29,12 +29,22 @@ func commonOf(types []schema.Type, what string, at parser.Node) (schema.Type, er
 		case isUnknown(t):
 			t = u
 		case t.Kind == u.Kind:
-			if t.Kind == schema.KindText && t != u {
+			switch {
+			case t.Kind == schema.KindText && t != u:
 				t = schema.Text
+			case isDateTime(t):
+				if t != u {
+					t.Width = 0 // timestamps of different precisions: no particular one
+				}
+			default:
+				t.Width = max(t.Width, u.Width)
 			}
-			t.Width = max(t.Width, u.Width)
 		case isNumeric(t) && isNumeric(u):
 			t = schema.Double
+		case isDateTime(t) && isDateTime(u):
+			if dateTimeRank(u) > dateTimeRank(t) {
+				t = u
+			}
 		default:
 			return t, errAt(at, schema.CodeDatatypeMismatch, "%s types %s and %s cannot be matched", what, typeName(t), typeName(u))
 		}
@@ -183,6 +193,7 @@ func (c *compiler) nullif(n *parser.FuncCall, args []*expr) (*expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	a, b = widenDateTimes(a, b)
 	if !comparable(a.typ, b.typ) {
 		return nil, errOperator(n, "=", a.typ, b.typ)
 	}

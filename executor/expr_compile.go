@@ -193,7 +193,8 @@ func coerce(e *expr, t schema.Type, at parser.Node) (*expr, error) {
 // castTo converts a typed expression to type t at run time (an implicit or assignment cast
 // already known to be allowed). It is a no-op when t has the same kind.
 func castTo(e *expr, t schema.Type) *expr {
-	if e.typ.Kind == t.Kind && (t.Kind != schema.KindFloat || e.typ.Width >= t.Width) {
+	if e.typ.Kind == t.Kind && (t.Kind != schema.KindFloat || e.typ.Width >= t.Width) &&
+		!(isDateTime(t) && t.Width != 0 && t.Width != e.typ.Width) { // TIMESTAMP(p) rounds
 		return e
 	}
 	ev := e.eval

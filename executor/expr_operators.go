@@ -36,6 +36,9 @@ func (c *compiler) unary(n *parser.UnaryExpr) (*expr, error) {
 		}
 		return out, nil
 	case parser.OpNeg, parser.OpPlus:
+		if x.typ.Kind == schema.KindInterval {
+			return negateInterval(n, x), nil
+		}
 		// An unknown operand: PostgreSQL finds several prefix minus operators but only one
 		// prefix plus that takes it, float8's.
 		if isUnknown(x.typ) && n.Op == parser.OpNeg {
@@ -106,6 +109,7 @@ func (c *compiler) typeBinary(n *parser.BinaryExpr, out, l, r *expr) error {
 		if l, r, err = unifyOperands(n, l, r); err != nil {
 			return err
 		}
+		l, r = widenDateTimes(l, r)
 		if !comparable(l.typ, r.typ) {
 			return errOperator(n, n.Op.String(), l.typ, r.typ)
 		}
@@ -114,6 +118,8 @@ func (c *compiler) typeBinary(n *parser.BinaryExpr, out, l, r *expr) error {
 		out.eval = strict2(l, r, func(a, b schema.Value) (schema.Value, error) {
 			return schema.Bool(compareOp(op, a, b)), nil
 		})
+	case isArith(n.Op) && (isTemporal(l.typ) || isTemporal(r.typ)):
+		return dateTimeArith(n, out, l, r)
 	case isArith(n.Op):
 		if isUnknown(l.typ) && isUnknown(r.typ) {
 			return errAt(n, codeAmbiguousFunction, "operator is not unique: unknown %s unknown", n.Op)
@@ -166,6 +172,9 @@ func unifyOperands(at parser.Node, l, r *expr) (*expr, *expr, error) {
 func baseType(t schema.Type) schema.Type {
 	if t.Kind == schema.KindText {
 		return schema.Text
+	}
+	if isDateTime(t) {
+		t.Width = 0 // nor does a timestamp(0) column round a literal compared with it
 	}
 	return t
 }

@@ -169,6 +169,9 @@ func (c *compiler) between(n *parser.BetweenExpr) (*expr, error) {
 		if es[i], err = coerce(es[i], t, n); err != nil {
 			return nil, err
 		}
+		if isDateTime(es[i].typ) && isDateTime(t) {
+			es[i] = castTo(es[i], t) // a date between timestamps compares as a timestamp
+		}
 		if !comparable(es[i].typ, t) {
 			return nil, errOperator(n, ">=", es[0].typ, es[i].typ)
 		}

@@ -33,7 +33,7 @@ func (p *parser) parseExprList() []Expr {
 // PostgreSQL, comparisons, the LIKE level and IS DISTINCT FROM do not associate: after
 // "a < b" another operator of the same level is an error, not "(a < b) < c".
 //
-//	binary_expr(min) = unary { op(prec >= min) operand } .
+//	binary_expr(min) = unary { AT TIME ZONE unary } { op(prec >= min) operand } .
 //	operand          = binary_expr(prec+1)
 //	                 | [ ANY | SOME | ALL ] "(" query ")"        (after a comparison)
 //	                 | IS [NOT] NULL | ISNULL | NOTNULL
@@ -42,10 +42,21 @@ func (p *parser) parseExprList() []Expr {
 //	                 | [NOT] IN "(" ( query | expr { "," expr } ) ")"
 //	                 | [NOT] ( LIKE | ILIKE ) binary_expr(||) [ ESCAPE binary_expr(||) ] .
 func (p *parser) parseBinaryExpr(minPrec int) Expr {
-	x := p.parseUnaryExpr()
 	grown := 0
 	defer func() { p.chain -= grown }()
 	open := LowestPrec // the level of a non-associative operator that x ends with
+	x := p.parseUnaryExpr()
+	// x AT TIME ZONE z binds tighter than every binary operator and looser than unary minus;
+	// it is PostgreSQL's call timezone(z, x), and that is what it becomes.
+	for p.tok.tok == IDENT && p.tok.lit == "at" && p.peek(1) == TIME && p.peek(2) == ZONE {
+		grown++
+		p.grow()
+		pos := p.tok.pos
+		p.next()
+		p.next()
+		p.next()
+		x = &FuncCall{At: pos, Name: "timezone", Args: []Expr{p.parseUnaryExpr(), x}}
+	}
 	for {
 		t := p.tok.tok
 		prec := t.Precedence()
@@ -373,11 +384,21 @@ func (p *parser) parseParenExpr() Expr {
 // substring(s FROM a FOR b) is substring(s, a, b), trim(LEADING c FROM s) is ltrim(s, c),
 // position(a IN b) is position(b, a).
 //
-//	call = name "(" [ "*" | [ DISTINCT | ALL ] expr { "," expr } [ ORDER BY order_list ] ] ")" .
+//	call = name "(" [ "*" | [ DISTINCT | ALL ] expr { "," expr } [ ORDER BY order_list ] ] ")"
+//	     | EXTRACT "(" name FROM expr ")" .
 func (p *parser) parseCall() *FuncCall {
 	f := &FuncCall{At: p.tok.pos, Name: p.tok.lit}
 	p.next()
 	p.expect(LPAREN)
+	if f.Name == "extract" && p.peek(1) == FROM && p.tok.tok != RPAREN {
+		// extract = EXTRACT "(" name FROM expr ")", the call extract('name', expr).
+		f.Args = []Expr{&Literal{At: p.tok.pos, Kind: LitString, Text: p.tok.lit}}
+		p.next()
+		p.expect(FROM)
+		f.Args = append(f.Args, p.parseExpr())
+		p.expect(RPAREN)
+		return f
+	}
 	switch {
 	case p.got(STAR):
 		f.Star = true

@@ -125,7 +125,7 @@ func (p *parser) parseStmtOrSkip() (s Stmt) {
 // parseStmt dispatches on the first keyword.
 //
 //	stmt = query | insert | update | delete | create_table | create_index | drop | alter_table
-//	     | begin | commit | rollback | explain .
+//	     | begin | commit | rollback | explain | set | show .
 func (p *parser) parseStmt() Stmt {
 	switch p.tok.tok {
 	case SELECT, LPAREN:
@@ -146,6 +146,14 @@ func (p *parser) parseStmt() Stmt {
 		return p.parseTransaction()
 	case EXPLAIN:
 		return p.parseExplain()
+	case SET:
+		pos := p.tok.pos
+		p.next()
+		return p.parseSet(pos)
+	case IDENT:
+		if p.tok.lit == "show" {
+			return p.parseShow()
+		}
 	}
 	p.errorExpected("statement")
 	return nil

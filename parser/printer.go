@@ -97,6 +97,19 @@ func (p *printer) stmt(s Stmt) {
 		p.WriteString("COMMIT")
 	case *RollbackStmt:
 		p.WriteString("ROLLBACK")
+	case *SetStmt:
+		p.WriteString("SET ")
+		if s.Local {
+			p.WriteString("LOCAL ")
+		}
+		p.WriteString(s.Name + " TO ")
+		if s.Default {
+			p.WriteString("DEFAULT")
+		} else {
+			p.WriteString("'" + strings.ReplaceAll(s.Value, "'", "''") + "'")
+		}
+	case *ShowStmt:
+		p.WriteString("SHOW " + s.Name)
 	case *ExplainStmt:
 		p.WriteString("EXPLAIN ")
 		if s.Analyze {

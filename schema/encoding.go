@@ -13,6 +13,9 @@ import (
 //	KindText       uvarint length, then the UTF-8 bytes
 //	KindBool       1 byte, 0 or 1
 //	KindTimestamp  signed varint of microseconds since the Unix epoch
+//	KindDate       signed varint of days since 2000-01-01
+//	KindTimestampTZ signed varint of microseconds since the Unix epoch (UTC)
+//	KindInterval   signed varints of months, days and microseconds
 //
 // A row is a uvarint count followed by that many values.
 
@@ -20,8 +23,13 @@ import (
 func AppendValue(buf []byte, v Value) []byte {
 	buf = append(buf, byte(v.k))
 	switch v.k {
-	case KindInt, KindTimestamp:
+	case KindInt, KindTimestamp, KindDate, KindTimestampTZ:
 		buf = binary.AppendVarint(buf, int64(v.n))
+	case KindInterval:
+		m, d, us := v.Interval()
+		buf = binary.AppendVarint(buf, int64(m))
+		buf = binary.AppendVarint(buf, int64(d))
+		buf = binary.AppendVarint(buf, us)
 	case KindFloat:
 		buf = binary.LittleEndian.AppendUint64(buf, v.n)
 	case KindText:
@@ -44,12 +52,17 @@ func DecodeValue(buf []byte) (Value, int, error) {
 	switch k {
 	case KindNull:
 		return Null, 1, nil
-	case KindInt, KindTimestamp:
+	case KindInt, KindTimestamp, KindDate, KindTimestampTZ:
 		i, n := binary.Varint(p)
 		if n <= 0 {
 			return Null, 0, ErrTruncated
 		}
+		if k == KindDate && (i < DateNegInfinity || i > DateInfinity) {
+			return Null, 0, fmt.Errorf("%w: date %d out of range", ErrBadKind, i)
+		}
 		return Value{k: k, n: uint64(i)}, 1 + n, nil
+	case KindInterval:
+		return decodeInterval(p)
 	case KindFloat:
 		if len(p) < 8 {
 			return Null, 0, ErrTruncated
@@ -99,4 +112,21 @@ func DecodeRow(buf []byte) (Row, int, error) {
 		off += m
 	}
 	return r, off, nil
+}
+
+// decodeInterval decodes the three varints of an interval (after its kind byte).
+func decodeInterval(p []byte) (Value, int, error) {
+	var f [3]int64
+	off := 0
+	for i := range f {
+		x, n := binary.Varint(p[off:])
+		if n <= 0 {
+			return Null, 0, ErrTruncated
+		}
+		f[i], off = x, off+n
+	}
+	if f[0] != int64(int32(f[0])) || f[1] != int64(int32(f[1])) {
+		return Null, 0, fmt.Errorf("%w: interval months or days out of range", ErrBadKind)
+	}
+	return IntervalOf(int32(f[0]), int32(f[1]), f[2]), 1 + off, nil
 }

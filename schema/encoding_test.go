@@ -18,7 +18,9 @@ func sampleValues() []Value {
 		Int(-(1 << 53) - 1), Float(0), Float(math.Copysign(0, -1)), Float(-2.5), Float(2.5), Float(1e300),
 		Float(math.Inf(1)), Float(math.Inf(-1)), Float(math.NaN()), Str(""), Str("a"), Str("a\x00b"), Str("ab"),
 		Str("b"), Str("\x00"), Bool(false), Bool(true), TimestampMicros(0), TimestampMicros(-1),
-		TimeValue(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)),
+		TimeValue(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)), DateDays(0), DateDays(-1), DateDays(DateInfinity),
+		DateDays(DateNegInfinity), TimestampTZMicros(1), TimestampTZMicros(TimeInfinity), IntervalOf(0, 0, 0),
+		IntervalOf(14, -3, 3_600_000_000), IntervalOf(math.MinInt32, math.MaxInt32, math.MinInt64),
 	}
 }
 

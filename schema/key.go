@@ -15,8 +15,12 @@ import (
 //	number     0x02 then 8 bytes: the float64 bits made order-preserving; integers beyond ±2^53
 //	           (not exact in a float) add 8 bytes: the sign-flipped big-endian int64
 //	text       0x03 then bytes with 0x00 written as 0x00 0xFF, ended by 0x00 0x01
-//	timestamp  0x04 then the sign-flipped big-endian microseconds
+//	timestamp  0x04 then the sign-flipped big-endian microseconds; a timestamptz the same, and
+//	           a date as the microseconds of its midnight (so equal instants have equal keys)
+//	interval   0x00 then the sign-flipped big-endian days (a month as 30) and the big-endian
+//	           microseconds left over, as Compare orders intervals
 const (
+	keyInterval  = 0x00
 	keyBool      = 0x01
 	keyNumber    = 0x02
 	keyText      = 0x03
@@ -52,8 +56,15 @@ func AppendKey(buf []byte, v Value) []byte {
 			}
 		}
 		return append(buf, 0, 1)
-	case KindTimestamp:
+	case KindTimestamp, KindTimestampTZ:
 		return binary.BigEndian.AppendUint64(append(buf, keyTimestamp), v.n^(1<<63))
+	case KindDate:
+		us := DateMicros(int64(v.n))
+		return binary.BigEndian.AppendUint64(append(buf, keyTimestamp), uint64(us)^(1<<63))
+	case KindInterval:
+		days, rest := intervalSpan(v)
+		buf = binary.BigEndian.AppendUint64(append(buf, keyInterval), uint64(days)^(1<<63))
+		return binary.BigEndian.AppendUint64(buf, uint64(rest))
 	}
 	return buf
 }

@@ -30,7 +30,8 @@ func (k Kind) String() string {
 
 // Type is a column's SQL type: a kind plus the details that constrain values of that kind.
 // For KindInt, Width is 2, 4 or 8 bytes (SMALLINT, INTEGER, BIGINT) and bounds the range; for
-// KindFloat it is 4 or 8 (REAL, DOUBLE PRECISION). For KindText, Length > 0 is VARCHAR(Length),
+// KindFloat it is 4 or 8 (REAL, DOUBLE PRECISION); for timestamps it is TIMESTAMP(p)'s p+1
+// (0: microseconds, no precision given). For KindText, Length > 0 is VARCHAR(Length),
 // counted in characters; 0 is TEXT.
 type Type struct {
 	Kind   Kind
@@ -40,14 +41,17 @@ type Type struct {
 
 // The column types of the dialect.
 var (
-	SmallInt  = Type{Kind: KindInt, Width: 2}
-	Integer   = Type{Kind: KindInt, Width: 4}
-	BigInt    = Type{Kind: KindInt, Width: 8}
-	Real      = Type{Kind: KindFloat, Width: 4}
-	Double    = Type{Kind: KindFloat, Width: 8}
-	Text      = Type{Kind: KindText}
-	Boolean   = Type{Kind: KindBool}
-	Timestamp = Type{Kind: KindTimestamp}
+	SmallInt    = Type{Kind: KindInt, Width: 2}
+	Integer     = Type{Kind: KindInt, Width: 4}
+	BigInt      = Type{Kind: KindInt, Width: 8}
+	Real        = Type{Kind: KindFloat, Width: 4}
+	Double      = Type{Kind: KindFloat, Width: 8}
+	Text        = Type{Kind: KindText}
+	Boolean     = Type{Kind: KindBool}
+	Timestamp   = Type{Kind: KindTimestamp}
+	Date        = Type{Kind: KindDate}
+	TimestampTZ = Type{Kind: KindTimestampTZ}
+	Interval    = Type{Kind: KindInterval}
 )
 
 // Varchar returns VARCHAR(n).
@@ -77,8 +81,16 @@ func (t Type) String() string {
 		return "text"
 	case KindBool:
 		return "boolean"
-	case KindTimestamp:
-		return "timestamp without time zone"
+	case KindTimestamp, KindTimestampTZ:
+		// Width is TIMESTAMP(p)'s precision plus one, 0 when none was given.
+		name := "timestamp"
+		if t.Width > 0 {
+			name = fmt.Sprintf("timestamp(%d)", t.Width-1)
+		}
+		if t.Kind == KindTimestampTZ {
+			return name + " with time zone"
+		}
+		return name + " without time zone"
 	}
 	return t.Kind.String()
 }

@@ -9,7 +9,8 @@ import (
 
 // Value is one SQL value: NULL, or a value of one kind. It is a small comparable struct, passed
 // by value; numbers, booleans and timestamps live in n (floats as their IEEE bits, timestamps as
-// microseconds since 1970-01-01 00:00:00), text in s. The zero Value is NULL.
+// microseconds since 1970-01-01 00:00:00, dates as days since 2000-01-01), text in s; an
+// interval uses both (see datetime.go). The zero Value is NULL.
 type Value struct {
 	k Kind
 	n uint64
@@ -92,7 +93,13 @@ func (v Value) String() string {
 		}
 		return "f"
 	case KindTimestamp:
-		return v.Time().Format(TimestampLayout)
+		return formatTimestamp(int64(v.n), "")
+	case KindDate:
+		return formatDate(int64(v.n))
+	case KindTimestampTZ:
+		return formatTimestamp(int64(v.n), "+00") // the session time zone is UTC
+	case KindInterval:
+		return formatInterval(v.Interval())
 	}
 	return "?"
 }
@@ -153,8 +160,10 @@ func Compare(a, b Value) int {
 		return cmpInt(int64(a.k), int64(b.k))
 	}
 	switch a.k {
-	case KindInt, KindTimestamp:
+	case KindInt, KindTimestamp, KindDate, KindTimestampTZ:
 		return cmpInt(int64(a.n), int64(b.n))
+	case KindInterval:
+		return compareInterval(a, b)
 	case KindFloat:
 		return compareFloat(a.Float(), b.Float())
 	case KindText:

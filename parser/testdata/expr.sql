@@ -30,3 +30,6 @@ SELECT a = ANY (SELECT 1), a <> ALL (SELECT x FROM t), a < SOME (SELECT 1) = tru
 SELECT substring(s FROM 2 FOR 3), substring(s FOR 1), trim(BOTH 'x' FROM s), trim(LEADING FROM s), position('a' IN s);
 SELECT string_agg(DISTINCT x, ',' ORDER BY x DESC NULLS FIRST), count(*) FROM t;
 SELECT E'a\tb\\c\'d', e'\x41\u00e9';
+SELECT EXTRACT(YEAR FROM d), extract(epoch from now() - INTERVAL '1 day'), extract('dow' FROM DATE '2024-01-01');
+SELECT CURRENT_DATE, CURRENT_TIMESTAMP, LOCALTIMESTAMP, TIMESTAMP WITH TIME ZONE '2024-01-02 03:04:05+02', x::timestamptz;
+SELECT ts AT TIME ZONE 'UTC' + INTERVAL '1 hour', -x AT TIME ZONE z AT TIME ZONE 'UTC';
