@@ -249,8 +249,10 @@ func (c *cursor) read() (*Record, error) {
 // hash, short of a SHA-256 collision. A changed length either fails the framing checks
 // (range, past the end) precisely as before, or moves the frame boundary, which changes the
 // content hashed and the hash read, so the record fails the chain check. Every byte a CRC
-// would vouch for is vouched for by the hash; on a failure, read recomputes the CRC so that
-// a damaged record is reported as a checksum mismatch, exactly as ScanBorrowed reports it.
+// would vouch for is vouched for by the hash. Only damage to the CRC field itself goes
+// unseen, and it guards nothing the hash does not (Verify still reports it). On a failure,
+// read recomputes the CRC so that a damaged record is reported as a checksum mismatch,
+// exactly as ScanBorrowed reports it.
 func (c *cursor) link(rec []byte) error {
 	if c.chain == nil || c.r.Seq < c.from {
 		return nil

@@ -263,6 +263,8 @@ func TestScanVerified(t *testing.T) {
 		{name: "flipped length", from: 1, patch: 2,
 			damage: func(*damagedLog) func([]byte) { return flip(offLength) },
 			bad:    2, reason: "checksum mismatch", crcSays: true},
+		{name: "flipped CRC field: nothing the CRC guards changed", from: 1, patch: 3,
+			damage: func(*damagedLog) func([]byte) { return flip(offCRC) }, bad: -1, crcSays: true},
 		{name: "damage before from is not looked at", from: 4, prev: func(d *damagedLog) Hash { return d.hashes[3] },
 			patch: 1, fixCRC: true, damage: func(*damagedLog) func([]byte) { return flip(headerSize) }, bad: -1},
 	}
