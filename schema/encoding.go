@@ -122,7 +122,7 @@ func DecodeRow(buf []byte) (Row, int, error) {
 	if lo >= 0 {
 		text := string(buf[lo:hi])
 		for i := range r {
-			if r[i].k == KindText {
+			if r[i].k == KindText && r[i].n != 0 { // n: where its encoding starts, never 0
 				start, end, _ := textAt(buf, int(r[i].n))
 				r[i].n, r[i].s = 0, text[start-lo:end-lo]
 			}
