@@ -70,8 +70,9 @@
 //     with a *CorruptionError naming the file, the record's offset and its seq — except in the
 //     log's last batch, where damage cannot be told from a torn write and is cut off (logged).
 //
-// Open recovers and verifies; Submit, Wait and Append write; Scan, ScanBorrowed, ScanKey,
-// HashAt, SeqAtTime and Subscribe read without blocking the writer; Verify and VerifyDir recheck
+// Open recovers and verifies; Submit, Wait and Append write; Scan, ScanBorrowed, ScanVerified
+// (which also checks the hash chain), ScanKey, HashAt, SeqAtTime and Subscribe read without
+// blocking the writer; Verify and VerifyDir recheck
 // everything. Errors that locate damage are *CorruptionError, matched by errors.Is(err,
 // ErrCorrupt).
 package eventlog

@@ -8,7 +8,7 @@ import (
 // ErrCorrupt is matched (errors.Is) by every *CorruptionError: the log holds bytes that are not
 // a valid continuation of the records before them — a checksum mismatch with valid data after
 // it, a broken hash chain, an unknown format version, a gap in the sequence numbers. Open, Scan,
-// ScanKey, HashAt, Subscription.Next, Verify and VerifyDir return it. A torn tail left by a crash is not corruption; Open
+// ScanBorrowed, ScanVerified, ScanKey, HashAt, Subscription.Next, Verify and VerifyDir return it. A torn tail left by a crash is not corruption; Open
 // repairs it (see recover.go for the rule that tells the two apart).
 var ErrCorrupt = errors.New("eventlog: corrupt log")
 

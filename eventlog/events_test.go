@@ -178,6 +178,16 @@ func FuzzDecode(f *testing.F) {
 	f.Add(uint8(TypeRowInserted), []byte{1, 1, 1, 0xff})
 	f.Fuzz(func(t *testing.T, typ uint8, payload []byte) {
 		e, err := Decode(Type(typ), payload)
+		if dst := newEventOf(Type(typ)); dst != nil {
+			// DecodeInto reads exactly what Decode reads, and fails exactly as it fails.
+			ierr := DecodeInto(Type(typ), payload, dst)
+			if (err == nil) != (ierr == nil) || err != nil && err.Error() != ierr.Error() {
+				t.Fatalf("Decode: %v, DecodeInto: %v", err, ierr)
+			}
+			if got := reflect.ValueOf(dst).Elem().Interface(); err == nil && !reflect.DeepEqual(e, got) {
+				t.Fatalf("Decode: %#v, DecodeInto: %#v", e, got)
+			}
+		}
 		if err != nil {
 			return
 		}

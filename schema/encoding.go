@@ -95,7 +95,12 @@ func AppendRow(buf []byte, r Row) []byte {
 	return buf
 }
 
-// DecodeRow decodes one row from the front of buf, returning it and the bytes read.
+// DecodeRow decodes one row from the front of buf, returning it and the bytes read. It fails
+// as DecodeValue does, naming the value. All the row's text values share one string: the
+// encoded bytes from the first text value to the last, converted once and sliced, so a row
+// costs at most two allocations (its values, its text) however many text values it holds.
+// The text keeps those bytes alive as long as any of the row's text values lives: they are
+// the row's own bytes, so a row never pins more than its encoding.
 func DecodeRow(buf []byte) (Row, int, error) {
 	cnt, n := binary.Uvarint(buf)
 	if n <= 0 || cnt > uint64(len(buf)) { // every value takes at least one byte
@@ -103,13 +108,38 @@ func DecodeRow(buf []byte) (Row, int, error) {
 	}
 	r := make(Row, cnt)
 	off := n
+	lo, hi := -1, 0 // buf[lo:hi] holds every text value's bytes
 	for i := range r {
+		if off < len(buf) && Kind(buf[off]) == KindText {
+			start, end, ok := textAt(buf, off)
+			if !ok {
+				return nil, 0, fmt.Errorf("value %d: %w", i, ErrTruncated)
+			}
+			// Remember where the value starts; its string is cut out below, once every text
+			// value's place is known. (Setting fields, not the whole Value, stores no pointer:
+			// no GC write barrier.)
+			r[i].k, r[i].n = KindText, uint64(off)
+			if lo < 0 {
+				lo = start
+			}
+			off, hi = end, end
+			continue
+		}
 		v, m, err := DecodeValue(buf[off:])
 		if err != nil {
 			return nil, 0, fmt.Errorf("value %d: %w", i, err)
 		}
 		r[i] = v
 		off += m
+	}
+	if lo >= 0 {
+		text := string(buf[lo:hi])
+		for i := range r {
+			if r[i].k == KindText && r[i].n != 0 { // n: where its encoding starts, never 0
+				start, end, _ := textAt(buf, int(r[i].n))
+				r[i].n, r[i].s = 0, text[start-lo:end-lo]
+			}
+		}
 	}
 	return r, off, nil
 }
@@ -129,4 +159,16 @@ func decodeInterval(p []byte) (Value, int, error) {
 		return Null, 0, fmt.Errorf("%w: interval months or days out of range", ErrBadKind)
 	}
 	return IntervalOf(int32(f[0]), int32(f[1]), f[2]), 1 + off, nil
+}
+
+// textAt returns where the bytes of the text value encoded at buf[off:] start and end, or
+// false if its length is malformed or runs past the end of buf.
+func textAt(buf []byte, off int) (start, end int, ok bool) {
+	p := buf[off+1:]
+	l, n := binary.Uvarint(p)
+	if n <= 0 || l > uint64(len(p)-n) {
+		return 0, 0, false
+	}
+	start = off + 1 + n
+	return start, start + int(l), true
 }

@@ -2,6 +2,8 @@ package schema
 
 import (
 	"bytes"
+	"encoding/binary"
+	"fmt"
 	"math"
 	"math/rand"
 	"sort"
@@ -48,14 +50,67 @@ func TestDecodeTruncated(t *testing.T) {
 	}
 }
 
+// decodeRowByValue is DecodeRow done the plain way, one DecodeValue (and one string) per value:
+// the reference DecodeRow's shared-text decoding must agree with.
+func decodeRowByValue(buf []byte) (Row, int, error) {
+	cnt, off := binary.Uvarint(buf)
+	if off <= 0 || cnt > uint64(len(buf)) {
+		return nil, 0, ErrTruncated
+	}
+	r := make(Row, cnt)
+	for i := range r {
+		v, m, err := DecodeValue(buf[off:])
+		if err != nil {
+			return nil, 0, fmt.Errorf("value %d: %w", i, err)
+		}
+		r[i], off = v, off+m
+	}
+	return r, off, nil
+}
+
+func TestDecodeRowAllocs(t *testing.T) {
+	tests := []struct {
+		name string
+		row  Row
+		want float64
+	}{
+		{"no text", Row{Int(1), Float(2), Null, Bool(true)}, 1},
+		{"one text", Row{Int(1), Str("abc")}, 2},
+		{"texts around other values", Row{Str("a"), Int(1), Str(""), Null, Str("bc"), Float(1)}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			buf := AppendRow(nil, tt.row)
+			got := testing.AllocsPerRun(100, func() {
+				if _, _, err := DecodeRow(buf); err != nil {
+					t.Fatal(err)
+				}
+			})
+			assert.Equal(t, tt.want, got)
+			row, _, err := DecodeRow(buf)
+			require.NoError(t, err)
+			assert.Equal(t, tt.row, row)
+			buf[len(buf)-1] ^= 0xff // the row's text is its own copy
+			assert.Equal(t, tt.row, row)
+		})
+	}
+}
+
 func FuzzDecodeRow(f *testing.F) {
 	f.Add(AppendRow(nil, sampleValues()))
 	f.Add([]byte{1, 9})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		row, n, err := DecodeRow(data)
+		want, wantN, wantErr := decodeRowByValue(data)
+		if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+			t.Fatalf("DecodeRow: %v; value by value: %v", err, wantErr)
+		}
 		if err != nil {
 			return
 		}
+		// It reads exactly what DecodeValue reads, value after value.
+		assert.Equal(t, wantN, n)
+		assert.Equal(t, want, row)
 		// Whatever decodes re-encodes to the same bytes (the encoding is canonical).
 		assert.Equal(t, data[:n], AppendRow(nil, row))
 	})

@@ -231,26 +231,32 @@ func boolByte(b bool) byte {
 // loadSnapshot reads the snapshot at seq and checks it against the log: ErrSnapshotCorrupt if
 // its checksum or contents are bad, ErrSnapshotStale if its hash differs from the log's.
 func (st *Store) loadSnapshot(seq uint64) (*State, error) {
+	s, _, err := st.loadSnapshotHash(seq)
+	return s, err
+}
+
+// loadSnapshotHash is loadSnapshot that also returns the chain hash the snapshot pins.
+func (st *Store) loadSnapshotHash(seq uint64) (*State, eventlog.Hash, error) {
 	path := filepath.Join(st.dir, snapshotName(seq))
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("storage: reading snapshot: %w", err)
+		return nil, eventlog.Hash{}, fmt.Errorf("storage: reading snapshot: %w", err)
 	}
 	s, hash, err := decodeSnapshot(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, eventlog.Hash{}, fmt.Errorf("%s: %w", path, err)
 	}
 	if s.seq != seq {
-		return nil, fmt.Errorf("%w: %s holds seq %d", ErrSnapshotCorrupt, path, s.seq)
+		return nil, eventlog.Hash{}, fmt.Errorf("%w: %s holds seq %d", ErrSnapshotCorrupt, path, s.seq)
 	}
 	want, err := st.log.HashAt(seq)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: log has no hash at seq %d: %v", ErrSnapshotStale, path, seq, err)
+		return nil, eventlog.Hash{}, fmt.Errorf("%w: %s: log has no hash at seq %d: %v", ErrSnapshotStale, path, seq, err)
 	}
 	if want != hash {
-		return nil, fmt.Errorf("%w: %s: chain hash at seq %d differs from the log's", ErrSnapshotStale, path, seq)
+		return nil, eventlog.Hash{}, fmt.Errorf("%w: %s: chain hash at seq %d differs from the log's", ErrSnapshotStale, path, seq)
 	}
-	return s, nil
+	return s, hash, nil
 }
 
 // decodeSnapshot checks the checksum and decodes a whole snapshot file.
