@@ -32,7 +32,15 @@ func commonOf(types []schema.Type, what string, at parser.Node) (schema.Type, er
 			if t.Kind == schema.KindText && t != u {
 				t = schema.Text
 			}
+			if t.Kind == schema.KindNumeric && t != u {
+				t = schema.Numeric
+			}
 			t.Width = max(t.Width, u.Width)
+		case isExactNum(t) && isExactNum(u):
+			t = schema.Numeric // integers and numerics: numeric
+		case t.Kind == schema.KindNumeric && u.Kind == schema.KindFloat:
+			t = u // numeric and a float: the float
+		case t.Kind == schema.KindFloat && u.Kind == schema.KindNumeric:
 		case isNumeric(t) && isNumeric(u):
 			t = schema.Double
 		default:

@@ -13,6 +13,8 @@ import (
 //	KindText       uvarint length, then the UTF-8 bytes
 //	KindBool       1 byte, 0 or 1
 //	KindTimestamp  signed varint of microseconds since the Unix epoch
+//	KindNumeric    uvarint length, then the number's text form ("-1.50", "NaN"), which keeps
+//	               its display scale
 //
 // A row is a uvarint count followed by that many values.
 
@@ -24,7 +26,7 @@ func AppendValue(buf []byte, v Value) []byte {
 		buf = binary.AppendVarint(buf, int64(v.n))
 	case KindFloat:
 		buf = binary.LittleEndian.AppendUint64(buf, v.n)
-	case KindText:
+	case KindText, KindNumeric:
 		buf = binary.AppendUvarint(buf, uint64(len(v.s)))
 		buf = append(buf, v.s...)
 	case KindBool:
@@ -61,6 +63,17 @@ func DecodeValue(buf []byte) (Value, int, error) {
 			return Null, 0, ErrTruncated
 		}
 		return Value{k: k, s: string(p[n : n+int(l)])}, 1 + n + int(l), nil
+	case KindNumeric:
+		l, n := binary.Uvarint(p)
+		if n <= 0 || l > uint64(len(p)-n) {
+			return Null, 0, ErrTruncated
+		}
+		s := string(p[n : n+int(l)])
+		// Only the canonical text is accepted, so that re-encoding gives the same bytes.
+		if d, ok, _ := ParseDecimal(s); !ok || d.String() != s {
+			return Null, 0, fmt.Errorf("%w: numeric %q", ErrBadValue, s)
+		}
+		return Value{k: k, s: s}, 1 + n + int(l), nil
 	case KindBool:
 		if len(p) < 1 {
 			return Null, 0, ErrTruncated

@@ -16,7 +16,12 @@ import (
 //	           (not exact in a float) add 8 bytes: the sign-flipped big-endian int64
 //	text       0x03 then bytes with 0x00 written as 0x00 0xFF, ended by 0x00 0x01
 //	timestamp  0x04 then the sign-flipped big-endian microseconds
+//	numeric    0x00 then a class byte (1 negative, 2 zero, 3 positive, 4 NaN) and for non-zero
+//	           numbers the exponent and digits (see appendDecimalKey), so 1.5 and 1.50 have one
+//	           key. Numerics get their own tag: an index column holds one kind, and exact
+//	           decimals do not fit the float encoding that integers and floats share.
 const (
+	keyNumeric   = 0x00 // below keyNull, which must stay last
 	keyBool      = 0x01
 	keyNumber    = 0x02
 	keyText      = 0x03
@@ -54,6 +59,8 @@ func AppendKey(buf []byte, v Value) []byte {
 		return append(buf, 0, 1)
 	case KindTimestamp:
 		return binary.BigEndian.AppendUint64(append(buf, keyTimestamp), v.n^(1<<63))
+	case KindNumeric:
+		return appendDecimalKey(append(buf, keyNumeric), v.Decimal())
 	}
 	return buf
 }

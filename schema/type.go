@@ -31,11 +31,13 @@ func (k Kind) String() string {
 // Type is a column's SQL type: a kind plus the details that constrain values of that kind.
 // For KindInt, Width is 2, 4 or 8 bytes (SMALLINT, INTEGER, BIGINT) and bounds the range; for
 // KindFloat it is 4 or 8 (REAL, DOUBLE PRECISION). For KindText, Length > 0 is VARCHAR(Length),
-// counted in characters; 0 is TEXT.
+// counted in characters; 0 is TEXT. For KindNumeric, Length > 0 is NUMERIC(Length, Scale), the
+// precision and scale; 0 is NUMERIC without limits.
 type Type struct {
 	Kind   Kind
 	Width  uint8
 	Length int
+	Scale  int
 }
 
 // The column types of the dialect.
@@ -48,7 +50,13 @@ var (
 	Text      = Type{Kind: KindText}
 	Boolean   = Type{Kind: KindBool}
 	Timestamp = Type{Kind: KindTimestamp}
+	Numeric   = Type{Kind: KindNumeric}
 )
+
+// NumericOf returns NUMERIC(precision, scale).
+func NumericOf(precision, scale int) Type {
+	return Type{Kind: KindNumeric, Length: precision, Scale: scale}
+}
 
 // Varchar returns VARCHAR(n).
 func Varchar(n int) Type { return Type{Kind: KindText, Length: n} }
@@ -79,6 +87,11 @@ func (t Type) String() string {
 		return "boolean"
 	case KindTimestamp:
 		return "timestamp without time zone"
+	case KindNumeric:
+		if t.Length > 0 {
+			return fmt.Sprintf("numeric(%d,%d)", t.Length, t.Scale)
+		}
+		return "numeric"
 	}
 	return t.Kind.String()
 }
