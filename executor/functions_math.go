@@ -179,11 +179,11 @@ var floatFuncs = map[string]func(float64) (float64, error){
 		return math.Sqrt(x), nil
 	},
 	"exp": func(x float64) (float64, error) {
-		return checkFloat(math.Exp(x), !math.IsInf(x, 0), !math.IsInf(x, -1))
+		return checkFloat(exactExp(x), !math.IsInf(x, 0), !math.IsInf(x, -1))
 	},
-	"ln":    func(x float64) (float64, error) { return floatLog(x, math.Log) },
-	"log":   func(x float64) (float64, error) { return floatLog(x, math.Log10) },
-	"log10": func(x float64) (float64, error) { return floatLog(x, math.Log10) },
+	"ln":    func(x float64) (float64, error) { return floatLog(x, exactLn) },
+	"log":   func(x float64) (float64, error) { return floatLog(x, exactLog10) },
+	"log10": func(x float64) (float64, error) { return floatLog(x, exactLog10) },
 }
 
 // checkFloat is PostgreSQL's float overflow and underflow check of a result r: infinite from
@@ -327,7 +327,7 @@ func floatPower(x, y float64) (float64, error) {
 		return 0, errComplexPower()
 	}
 	finite := !math.IsInf(x, 0) && !math.IsInf(y, 0)
-	return checkFloat(math.Pow(x, y), finite, finite && x != 0)
+	return checkFloat(exactPow(x, y), finite, finite && x != 0)
 }
 
 func errZeroNegativePower() error {

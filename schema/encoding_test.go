@@ -19,6 +19,7 @@ func sampleValues() []Value {
 		Float(math.Inf(1)), Float(math.Inf(-1)), Float(math.NaN()), Str(""), Str("a"), Str("a\x00b"), Str("ab"),
 		Str("b"), Str("\x00"), Bool(false), Bool(true), TimestampMicros(0), TimestampMicros(-1),
 		TimeValue(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)),
+		num("0"), num("-1.50"), num("123456789012345678901234567890.000001"), num("NaN"), num("0.00"),
 	}
 }
 
