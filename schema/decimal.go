@@ -427,3 +427,40 @@ func appendDecimalKey(buf []byte, d Decimal) []byte {
 	}
 	return buf
 }
+
+// compareNumericText compares two numerics by their canonical text, without converting
+// them: the sign, then the length of the integer part (which has no leading zeros), then the
+// digits, with trailing zeros of the fractions ignored.
+func compareNumericText(a, b string) int {
+	if a == b {
+		return 0
+	}
+	if a == "NaN" || b == "NaN" {
+		return cmpInt(b2i(a == "NaN"), b2i(b == "NaN"))
+	}
+	an, bn := a[0] == '-', b[0] == '-'
+	if an != bn {
+		// Canonical text has no negative zero, so a minus sign means below zero.
+		if an {
+			return -1
+		}
+		return 1
+	}
+	c := compareMagnitudes(strings.TrimPrefix(a, "-"), strings.TrimPrefix(b, "-"))
+	if an {
+		return -c
+	}
+	return c
+}
+
+func compareMagnitudes(a, b string) int {
+	ai, af, _ := strings.Cut(a, ".")
+	bi, bf, _ := strings.Cut(b, ".")
+	if len(ai) != len(bi) {
+		return cmpInt(int64(len(ai)), int64(len(bi)))
+	}
+	if c := strings.Compare(ai, bi); c != 0 {
+		return c
+	}
+	return strings.Compare(strings.TrimRight(af, "0"), strings.TrimRight(bf, "0"))
+}

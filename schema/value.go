@@ -170,10 +170,7 @@ func Compare(a, b Value) int {
 	case KindText:
 		return strings.Compare(a.s, b.s)
 	case KindNumeric:
-		if a.s == b.s {
-			return 0
-		}
-		return a.Decimal().Cmp(b.Decimal())
+		return compareNumericText(a.s, b.s)
 	case KindBool:
 		return cmpInt(int64(a.n), int64(b.n))
 	}
@@ -186,8 +183,10 @@ func compareNumeric(a, b Value) (int, bool) {
 	switch {
 	case a.k == KindFloat || b.k == KindFloat:
 		return compareFloat(a.Float(), b.Float()), true
-	case a.k == KindInt || b.k == KindInt:
-		return a.Decimal().Cmp(b.Decimal()), true
+	case a.k == KindInt:
+		return compareNumericText(strconv.FormatInt(int64(a.n), 10), b.s), true
+	case b.k == KindInt:
+		return compareNumericText(a.s, strconv.FormatInt(int64(b.n), 10)), true
 	}
 	return 0, false
 }
