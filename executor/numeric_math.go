@@ -48,8 +48,8 @@ func numericSqrt(d schema.Decimal) (schema.Decimal, error) {
 }
 
 func numericExp(d schema.Decimal) (schema.Decimal, error) {
-	val := d.Float64() * 0.434294481903252 // log10(e^x): about the result's decimal weight
-	val = max(min(val, numericMaxResultScale), -numericMaxResultScale)
+	weight := d.Float64() * 0.434294481903252 // log10(e^x): about the result's decimal weight
+	val := max(min(weight, numericMaxResultScale), -numericMaxResultScale)
 	rscale := clampScale(numericMinSigDigits-int(val), d.Scale())
 	if x := d.Float64(); math.Abs(x) >= numericMaxResultScale*3 {
 		if x > 0 {
@@ -57,7 +57,7 @@ func numericExp(d schema.Decimal) (schema.Decimal, error) {
 		}
 		return schema.DecimalFromInt(0).Rescale(rscale), nil
 	}
-	return d.ExpRound(rscale, int(val)+2), nil
+	return d.ExpRound(rscale, int(weight)+2), nil
 }
 
 func numericLn(d schema.Decimal) (schema.Decimal, error) {
@@ -194,11 +194,13 @@ func powerInt(b schema.Decimal, n int64, rscale int32) (schema.Decimal, error) {
 		absN = -n
 	}
 	digits := float64(len(b.Coef().String())) * float64(absN)
-	weight := float64(b.Weight10()+1) * float64(n)
+	weight := log10Abs(b) * float64(n) // about the result's decimal weight
 	if weight > schema.MaxNumericWeight+1 {
 		return b, errNumericOverflow()
 	}
-	if digits <= 20000 {
+	// The exact power has digits digits; the result needs about weight + rscale of them. When
+	// those are comparable, or the result is huge anyway, multiplying out is the cheaper way.
+	if digits <= 20000+4*(math.Abs(weight)+float64(rscale)) || weight > 5000 && digits <= 4e6 {
 		p := b.PowInt(absN)
 		if n > 0 {
 			return p.Rescale(rscale), nil
@@ -222,4 +224,13 @@ func expOfProduct(b, e schema.Decimal, neg bool, rscale int32, resultWeight int)
 		r = r.Neg()
 	}
 	return r
+}
+
+// log10Abs is log10|d| as a float, also for numerics beyond the float range.
+func log10Abs(d schema.Decimal) float64 {
+	f := math.Abs(d.Float64())
+	if f == 0 || math.IsInf(f, 0) {
+		return float64(d.Weight10()) // a numeric too large or too small for a float
+	}
+	return math.Log10(f)
 }

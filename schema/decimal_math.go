@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"math"
 	"math/big"
 )
 
@@ -61,9 +62,12 @@ func (d Decimal) LnBig(prec uint) *big.Float {
 // series sums e^(x/2^k), and k squarings undo the halving (each squaring doubles the relative
 // error, so k more bits are carried).
 func ExpBig(x *big.Float, prec uint) *big.Float {
+	// Halving until |y| < 2^-r, with r about √prec, balances the series' terms (prec/r of
+	// them) against the squarings (k).
+	r := max(10, int(math.Sqrt(float64(prec))))
 	k := 0
 	if x.Sign() != 0 {
-		k = max(x.MantExp(nil)+10, 0)
+		k = max(x.MantExp(nil)+r, 0)
 	}
 	wp := prec + 64 + uint(k)
 	y := new(big.Float).SetPrec(wp).SetMantExp(x, -k)
