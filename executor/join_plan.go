@@ -128,7 +128,7 @@ func (p *planner) joinBindings(js joinSpec, keys []equiKey) ([]binding, error) {
 		if e, err = coerce(e, baseType(t), k.drive); err != nil {
 			return nil, err
 		}
-		if comparable(e.typ, t) {
+		if comparable(e.typ, t) && !(t.Kind == schema.KindNumeric && e.typ.Kind == schema.KindFloat) {
 			binds = append(binds, binding{pos: pos, op: parser.OpEq, vals: []*expr{e}, cond: k.cond, join: true})
 		}
 	}
