@@ -11,7 +11,7 @@ import (
 // scales are PostgreSQL's (numeric.c), which aim at NUMERIC_MIN_SIG_DIGITS significant digits
 // and never fewer digits after the point than the argument has.
 
-// numericNumberMaxResultScale is NUMERIC_MAX_RESULT_SCALE, which also bounds exp's argument.
+// numericMaxResultScale is NUMERIC_MAX_RESULT_SCALE, which also bounds exp's argument.
 const numericMaxResultScale = 2000
 
 // numericFuncs are the one-argument numeric functions; NaN never reaches them.

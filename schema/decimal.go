@@ -24,10 +24,7 @@ const (
 	MaxNumericWeight = 131072
 )
 
-var (
-	bigOne = big.NewInt(1)
-	bigTen = big.NewInt(10)
-)
+var bigTen = big.NewInt(10)
 
 // NaNDecimal is the numeric NaN.
 var NaNDecimal = Decimal{nan: true}
@@ -40,7 +37,7 @@ func NewDecimal(coef *big.Int, scale int32) Decimal { return Decimal{coef: coef,
 
 // ParseDecimal reads a numeric in PostgreSQL's input syntax: optional spaces, a sign, digits
 // with an optional point, an optional exponent, spaces; or NaN in any case. ok is false for
-// anything else; err is set (not ok) when the number is beyond the numeric format.
+// anything else; overflow is set (and ok false) when the number is beyond the numeric format.
 func ParseDecimal(s string) (d Decimal, ok bool, overflow bool) {
 	t := strings.TrimSpace(s)
 	if strings.EqualFold(t, "nan") {
@@ -219,15 +216,15 @@ func align(a, b Decimal) (x, y *big.Int, scale int32) {
 	return x, y, scale
 }
 
-// Cmp compares a and b numerically (-1, 0, +1), NaN above everything and equal to itself.
-func (a Decimal) Cmp(b Decimal) int {
+// Cmp compares d and b numerically (-1, 0, +1), NaN above everything and equal to itself.
+func (d Decimal) Cmp(b Decimal) int {
 	switch {
-	case a.nan || b.nan:
-		return cmpInt(b2i(a.nan), b2i(b.nan))
-	case a.scale == b.scale:
-		return a.c().Cmp(b.c())
+	case d.nan || b.nan:
+		return cmpInt(b2i(d.nan), b2i(b.nan))
+	case d.scale == b.scale:
+		return d.c().Cmp(b.c())
 	}
-	x, y, _ := align(a, b)
+	x, y, _ := align(d, b)
 	return x.Cmp(y)
 }
 
@@ -238,17 +235,17 @@ func b2i(b bool) int64 {
 	return 0
 }
 
-// Add returns a + b at the larger of their scales.
-func (a Decimal) Add(b Decimal) Decimal {
-	if a.nan || b.nan {
+// Add returns d + b at the larger of their scales.
+func (d Decimal) Add(b Decimal) Decimal {
+	if d.nan || b.nan {
 		return NaNDecimal
 	}
-	x, y, s := align(a, b)
+	x, y, s := align(d, b)
 	return Decimal{coef: new(big.Int).Add(x, y), scale: s}
 }
 
-// Sub returns a - b at the larger of their scales.
-func (a Decimal) Sub(b Decimal) Decimal { return a.Add(b.Neg()) }
+// Sub returns d - b at the larger of their scales.
+func (d Decimal) Sub(b Decimal) Decimal { return d.Add(b.Neg()) }
 
 // Neg returns -d.
 func (d Decimal) Neg() Decimal {
@@ -266,21 +263,21 @@ func (d Decimal) Abs() Decimal {
 	return d
 }
 
-// Mul returns a × b exactly, at the sum of their scales.
-func (a Decimal) Mul(b Decimal) Decimal {
-	if a.nan || b.nan {
+// Mul returns d × b exactly, at the sum of their scales.
+func (d Decimal) Mul(b Decimal) Decimal {
+	if d.nan || b.nan {
 		return NaNDecimal
 	}
-	return Decimal{coef: new(big.Int).Mul(a.c(), b.c()), scale: a.scale + b.scale}
+	return Decimal{coef: new(big.Int).Mul(d.c(), b.c()), scale: d.scale + b.scale}
 }
 
-// QuoRound returns a / b rounded half away from zero to scale digits. b must not be zero.
-func (a Decimal) QuoRound(b Decimal, scale int32) Decimal {
-	if a.nan || b.nan {
+// QuoRound returns d / b rounded half away from zero to scale digits. b must not be zero.
+func (d Decimal) QuoRound(b Decimal, scale int32) Decimal {
+	if d.nan || b.nan {
 		return NaNDecimal
 	}
-	num, den := a.c(), b.c()
-	if k := int(scale) + int(b.scale) - int(a.scale); k >= 0 {
+	num, den := d.c(), b.c()
+	if k := int(scale) + int(b.scale) - int(d.scale); k >= 0 {
 		num = new(big.Int).Mul(num, pow10(k))
 	} else {
 		den = new(big.Int).Mul(den, pow10(-k))
@@ -293,13 +290,13 @@ func (a Decimal) QuoRound(b Decimal, scale int32) Decimal {
 	return Decimal{coef: q, scale: scale}
 }
 
-// Rem returns a - trunc(a/b)·b, the remainder with the sign of a, at the larger scale. b must
+// Rem returns d - trunc(d/b)·b, the remainder with the sign of d, at the larger scale. b must
 // not be zero.
-func (a Decimal) Rem(b Decimal) Decimal {
-	if a.nan || b.nan {
+func (d Decimal) Rem(b Decimal) Decimal {
+	if d.nan || b.nan {
 		return NaNDecimal
 	}
-	x, y, s := align(a, b)
+	x, y, s := align(d, b)
 	return Decimal{coef: new(big.Int).Rem(x, y), scale: s}
 }
 

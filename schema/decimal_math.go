@@ -46,7 +46,7 @@ func DecimalFromBigFloat(f *big.Float, scale int32) Decimal {
 	return d.Rescale(scale)
 }
 
-// ExpRound returns e^d rounded to scale digits; digits is how many significant digits the
+// ExpRound returns e^d rounded to scale digits; intDigits is about how many digits the
 // result has before the point at most (for the working precision).
 func (d Decimal) ExpRound(scale int32, intDigits int) Decimal {
 	prec := bitsFor(int(scale) + max(intDigits, 0) + 10)
