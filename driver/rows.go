@@ -63,6 +63,8 @@ func driverValue(v schema.Value) sqldriver.Value {
 		return time.UnixMicro(schema.DateMicros(v.Days())).UTC()
 	case schema.KindInterval:
 		return v.String()
+	case schema.KindNumeric:
+		return v.String() // exact, as PostgreSQL drivers give a numeric: its text
 	}
 	return nil
 }
@@ -81,6 +83,8 @@ func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
 		return "TIMESTAMP"
 	case schema.KindTimestampTZ:
 		return "TIMESTAMPTZ"
+	case schema.KindNumeric:
+		return "NUMERIC"
 	case schema.KindNull:
 		return "UNKNOWN"
 	}
@@ -108,10 +112,20 @@ func (r *rows) ColumnTypeScanType(i int) reflect.Type {
 		return typeBool
 	case schema.KindTimestamp, schema.KindTimestampTZ, schema.KindDate:
 		return typeTime
-	case schema.KindInterval:
+	case schema.KindInterval, schema.KindNumeric:
 		return typeString
 	}
 	return typeAny
+}
+
+// ColumnTypePrecisionScale reports the precision and scale of a NUMERIC(p,s) column; ok is
+// false for other columns and for NUMERIC without limits.
+func (r *rows) ColumnTypePrecisionScale(i int) (precision, scale int64, ok bool) {
+	t := r.res.Columns[i].Type
+	if t.Kind != schema.KindNumeric || t.Length == 0 {
+		return 0, 0, false
+	}
+	return int64(t.Length), int64(t.Scale), true
 }
 
 func (r *rows) ColumnTypeLength(i int) (int64, bool) {

@@ -15,7 +15,7 @@ import (
 //	table   uvarint ID, string Name, uvarint n, n × column, uvarint m, m × index,
 //	        uvarint NextColumnID
 //	column  uvarint ID, string Name, type, byte flags (1 = NOT NULL), string Default
-//	type    byte Kind, byte Width, uvarint Length
+//	type    byte Kind, byte Width, uvarint Length, and for KindNumeric uvarint Scale
 //	index   string Name, uvarint n, n × uvarint column ID, byte Method,
 //	        byte flags (1 = unique, 2 = primary, 4 = constraint)
 //	view    uvarint ID, string Name, uvarint n, n × string column name, string Query
@@ -94,6 +94,9 @@ func appendColumn(buf []byte, c *schema.Column) []byte {
 	buf = appendString(binary.AppendUvarint(buf, uint64(c.ID)), c.Name)
 	buf = append(buf, byte(c.Type.Kind), c.Type.Width)
 	buf = binary.AppendUvarint(buf, uint64(c.Type.Length))
+	if c.Type.Kind == schema.KindNumeric {
+		buf = binary.AppendUvarint(buf, uint64(c.Type.Scale))
+	}
 	var flags byte
 	if c.NotNull {
 		flags |= columnNotNull
@@ -256,11 +259,14 @@ func (d *decoder) column() schema.Column {
 	c := schema.Column{ID: uint32(d.bounded("column id", math.MaxUint32)), Name: d.string("column name")}
 	c.Type.Kind = schema.Kind(d.byte("column kind"))
 	// KindNull is let through: TableAltered carries a zero Column when renaming a table.
-	if d.err == nil && (c.Type.Kind > schema.KindInterval || c.Type.Kind == schema.KindNumeric) {
+	if d.err == nil && c.Type.Kind > schema.KindInterval {
 		d.fail(fmt.Sprintf("unknown column kind %d", c.Type.Kind))
 	}
 	c.Type.Width = d.byte("column width")
 	c.Type.Length = int(d.bounded("column length", math.MaxInt32))
+	if c.Type.Kind == schema.KindNumeric {
+		c.Type.Scale = int(d.bounded("numeric scale", math.MaxInt32))
+	}
 	c.NotNull = d.flags("column flags", columnNotNull)&columnNotNull != 0
 	c.Default = d.string("column default")
 	return c

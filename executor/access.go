@@ -228,6 +228,11 @@ func (c *compiler) bindColumn(col parser.Expr, op parser.Op, vals []parser.Expr,
 		if e, err = coerce(e, baseType(t), v); err != nil || !comparable(e.typ, t) {
 			return binding{}, false
 		}
+		if t.Kind == schema.KindNumeric && e.typ.Kind == schema.KindFloat {
+			// numeric = float compares as floats: many numerics equal one float, and their
+			// keys are not near each other in a numeric index.
+			return binding{}, false
+		}
 		b.vals = append(b.vals, e)
 	}
 	return b, true

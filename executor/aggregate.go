@@ -196,9 +196,10 @@ func (g *grouping) aggregate(c *compiler, n *parser.FuncCall) (*expr, error) {
 	return g.slot(len(g.out.cols)-1, n.Name), nil
 }
 
-// aggregateType is the result type of an aggregate over arg: count is bigint; sum of integers
-// is bigint (PostgreSQL: numeric for bigint input); avg is double precision (PostgreSQL:
-// numeric for integer input); min and max keep their argument's type.
+// aggregateType is the result type of an aggregate over arg, as in PostgreSQL: count is
+// bigint; sum of smallint or integer is bigint, of bigint or numeric numeric, of a float that
+// float; avg of a float is double precision, of integers or numeric numeric; min and max keep
+// their argument's type.
 func aggregateType(n *parser.FuncCall, arg schema.Type) (schema.Type, error) {
 	switch n.Name {
 	case "count":
@@ -214,8 +215,10 @@ func aggregateType(n *parser.FuncCall, arg schema.Type) (schema.Type, error) {
 		return arg, errAt(n, codeAmbiguousFunction, "function %s(unknown) is not unique", n.Name)
 	case !isNumeric(arg):
 		return arg, errAt(n, schema.CodeUndefinedFunction, "function %s(%s) does not exist", n.Name, typeName(arg))
-	case n.Name == "avg":
+	case n.Name == "avg" && arg.Kind == schema.KindFloat:
 		return schema.Double, nil
+	case n.Name == "avg", arg.Kind == schema.KindNumeric, arg == schema.BigInt:
+		return schema.Numeric, nil // sum(bigint) is numeric, so that it cannot overflow
 	case arg.Kind == schema.KindInt:
 		return schema.BigInt, nil
 	}

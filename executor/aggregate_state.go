@@ -24,13 +24,20 @@ func (a *aggregate) newState() aggState {
 	case "count":
 		s = &countState{}
 	case "sum":
-		if a.typ.Kind == schema.KindInt {
+		switch a.typ.Kind {
+		case schema.KindInt:
 			s = &sumIntState{}
-		} else {
+		case schema.KindNumeric:
+			s = &sumNumericState{}
+		default:
 			s = &sumFloatState{typ: a.typ}
 		}
 	case "avg":
-		s = &avgState{}
+		if a.typ.Kind == schema.KindNumeric {
+			s = &avgNumericState{}
+		} else {
+			s = &avgState{}
+		}
 	case "min":
 		s = &extremeState{sign: -1}
 	default:

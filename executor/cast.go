@@ -16,7 +16,9 @@ import (
 var unknownType = schema.Type{}
 
 func isUnknown(t schema.Type) bool { return t.Kind == schema.KindNull }
-func isNumeric(t schema.Type) bool { return t.Kind == schema.KindInt || t.Kind == schema.KindFloat }
+func isNumeric(t schema.Type) bool {
+	return t.Kind == schema.KindInt || t.Kind == schema.KindFloat || t.Kind == schema.KindNumeric
+}
 
 // typeName is t as PostgreSQL names it in messages.
 func typeName(t schema.Type) string {
@@ -65,7 +67,9 @@ func resolveType(tn parser.TypeName) (schema.Type, error) {
 		return timePrecision(schema.TimestampTZ, tn)
 	case "INTERVAL":
 		return schema.Interval, nil
-	case "NUMERIC", "DECIMAL", "TIME", "CHAR", "CHARACTER", "BYTEA", "JSON", "JSONB", "UUID":
+	case "NUMERIC", "DECIMAL":
+		return resolveNumeric(tn)
+	case "TIME", "CHAR", "CHARACTER", "BYTEA", "JSON", "JSONB", "UUID":
 		return schema.Type{}, errAtPos(tn.At, schema.CodeFeatureUnsupported, "type %s is not supported", strings.ToLower(tn.Name))
 	}
 	return schema.Type{}, errAtPos(tn.At, schema.CodeUndefinedObject, "type %q does not exist", strings.ToLower(tn.Name))
@@ -87,8 +91,9 @@ func canCast(from, to schema.Type, mode castMode) bool {
 	case isUnknown(from):
 		return true
 	case isNumeric(from) && isNumeric(to):
-		// Implicitly only widening: int2 → int4 → int8 → float4 → float8.
-		widens := from.Kind == to.Kind && from.Width <= to.Width || from.Kind == schema.KindInt && to.Kind == schema.KindFloat
+		// Implicitly only widening: int2 → int4 → int8 → numeric → float4 → float8.
+		widens := from.Kind == to.Kind && from.Width <= to.Width || from.Kind == schema.KindInt && to.Kind == schema.KindFloat ||
+			from.Kind == schema.KindInt && to.Kind == schema.KindNumeric || from.Kind == schema.KindNumeric && to.Kind == schema.KindFloat
 		return mode != castImplicit || widens
 	case from.Kind == to.Kind:
 		return true
@@ -116,6 +121,8 @@ func convert(v schema.Value, to schema.Type, explicit bool) (schema.Value, error
 		return toInt(v, to)
 	case schema.KindFloat:
 		return toFloat(v, to)
+	case schema.KindNumeric:
+		return toNumeric(v, to)
 	case schema.KindText:
 		s := v.Text()
 		if v.Kind() != schema.KindText {
@@ -160,6 +167,8 @@ func toInt(v schema.Value, to schema.Type) (schema.Value, error) {
 		return schema.Int(int64(f)), nil
 	case schema.KindBool:
 		return schema.Int(v.Int()), nil
+	case schema.KindNumeric:
+		return numericToInt(v, to)
 	case schema.KindText:
 		return parseInt(v.Text(), to)
 	}
@@ -171,6 +180,12 @@ func toFloat(v schema.Value, to schema.Type) (schema.Value, error) {
 	switch v.Kind() {
 	case schema.KindInt, schema.KindFloat:
 		f = v.Float()
+	case schema.KindNumeric:
+		var err error
+		if f, err = numericFloat64(v); err != nil {
+			return schema.Null, err
+		}
+		return roundFloat(f, to, v.Decimal().Sign() != 0)
 	case schema.KindText:
 		return parseFloat(v.Text(), to)
 	default:
@@ -306,6 +321,18 @@ func (c *compiler) cast(n *parser.CastExpr) (*expr, error) {
 	if !canCast(x.typ, t, castExplicit) {
 		return nil, errAt(n, codeCannotCoerce, "cannot cast type %s to %s", typeName(x.typ), t)
 	}
+	if x.typ.Kind == schema.KindFloat && x.typ.Width == 4 && t.Kind == schema.KindNumeric {
+		if x.lit != nil && !x.lit.IsNull() {
+			v, err := floatToNumeric(x.lit.Float(), 6, t)
+			if err != nil {
+				return nil, positioned(err, n)
+			}
+			return constant(v, t, name), nil
+		}
+		e := realToNumeric(x, t)
+		e.name = name
+		return e, nil
+	}
 	if x.lit != nil {
 		v, err := convert(*x.lit, t, true)
 		if err != nil {
@@ -345,6 +372,8 @@ func internalTypeName(t schema.Type) string {
 		return "date"
 	case schema.KindInterval:
 		return "interval"
+	case schema.KindNumeric:
+		return "numeric"
 	}
 	return anonymous
 }

@@ -99,7 +99,7 @@ func TestDateTimeExpressions(t *testing.T) {
 		{"date_part('week', DATE '2021-01-03')", "53", schema.Double},
 		{"date_part('year', DATE '0044-03-15 BC')", "-44", schema.Double},
 		{"date_part('epoch', INTERVAL '1 year')", "31557600", schema.Double},
-		{"extract(epoch FROM TIMESTAMP '2024-01-02 03:04:05.25')", "1704164645.25", schema.Double},
+		{"extract(epoch FROM TIMESTAMP '2024-01-02 03:04:05.25')", "1704164645.250000", schema.Numeric},
 		{"age(TIMESTAMP '2024-01-31', TIMESTAMP '2024-02-29')", "-29 days", schema.Interval},
 		{"age(TIMESTAMPTZ '2020-02-29', TIMESTAMPTZ '2024-02-28')", "-3 years -11 mons -28 days", schema.Interval},
 		{"make_date(-44, 3, 15)", "0044-03-15 BC", schema.Date},

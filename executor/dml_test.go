@@ -32,7 +32,7 @@ func TestUpdateDelete(t *testing.T) {
 		{"SET DEFAULT", "UPDATE t SET name = DEFAULT, tag = DEFAULT WHERE id = 1", "UPDATE 1", []string{"1|dflt|10|NULL", "2|b|20|y", "3|c|30|NULL"}},
 		{"alias", "UPDATE t AS x SET n = x.n * 2 WHERE x.id = 3", "UPDATE 1", []string{"1|a|10|x", "2|b|20|y", "3|c|60|NULL"}},
 		{"correlated subquery", "UPDATE t SET n = (SELECT max(n) FROM t) WHERE id = 1", "UPDATE 1", []string{"1|a|30|x", "2|b|20|y", "3|c|30|NULL"}},
-		{"assignment cast", "UPDATE t SET n = 2.5, name = 7 WHERE id = 1", "UPDATE 1", []string{"1|7|2|x", "2|b|20|y", "3|c|30|NULL"}},
+		{"assignment cast", "UPDATE t SET n = 2.5, name = 7 WHERE id = 1", "UPDATE 1", []string{"1|7|3|x", "2|b|20|y", "3|c|30|NULL"}},
 		{"delete by key", "DELETE FROM t WHERE id = 2", "DELETE 1", []string{"1|a|10|x", "3|c|30|NULL"}},
 		{"delete by IN", "DELETE FROM t WHERE id IN (1, 3, 5)", "DELETE 2", []string{"2|b|20|y"}},
 		{"delete with NULL logic", "DELETE FROM t WHERE tag <> 'x'", "DELETE 1", []string{"1|a|10|x", "3|c|30|NULL"}},

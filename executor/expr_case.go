@@ -32,6 +32,10 @@ func commonOf(types []schema.Type, what string, at parser.Node) (schema.Type, er
 			switch {
 			case t.Kind == schema.KindText && t != u:
 				t = schema.Text
+			case t.Kind == schema.KindNumeric:
+				if t != u {
+					t = schema.Numeric // numerics of different precisions: unconstrained
+				}
 			case isDateTime(t):
 				if t != u {
 					t.Width = 0 // timestamps of different precisions: no particular one
@@ -39,6 +43,11 @@ func commonOf(types []schema.Type, what string, at parser.Node) (schema.Type, er
 			default:
 				t.Width = max(t.Width, u.Width)
 			}
+		case isExactNum(t) && isExactNum(u):
+			t = schema.Numeric // integers and numerics: numeric
+		case t.Kind == schema.KindNumeric && u.Kind == schema.KindFloat:
+			t = u // numeric and a float: the float
+		case t.Kind == schema.KindFloat && u.Kind == schema.KindNumeric:
 		case isNumeric(t) && isNumeric(u):
 			t = schema.Double
 		case isDateTime(t) && isDateTime(u):

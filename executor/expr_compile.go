@@ -102,7 +102,7 @@ func (c *compiler) compile(e parser.Expr) (*expr, error) {
 }
 
 // literal types a constant as PostgreSQL does: integers are int4 when they fit, else int8,
-// else (PostgreSQL would say numeric) double; decimals are double; strings are unknown.
+// else numeric; decimals (a point or an exponent) are numeric; strings are unknown.
 func literal(n *parser.Literal) (*expr, error) {
 	switch n.Kind {
 	case parser.LitNull:
@@ -119,11 +119,14 @@ func literal(n *parser.Literal) (*expr, error) {
 			return constant(schema.Int(i), schema.BigInt, anonymous), nil
 		}
 	}
-	f, err := strconv.ParseFloat(n.Text, 64)
-	if err != nil {
-		return nil, errAt(n, schema.CodeInvalidText, "invalid input syntax for type double precision: %q", n.Text)
+	d, ok, overflow := schema.ParseDecimal(n.Text)
+	switch {
+	case overflow:
+		return nil, positioned(errNumericOverflow(), n)
+	case !ok:
+		return nil, errAt(n, schema.CodeInvalidText, "invalid input syntax for type numeric: %q", n.Text)
 	}
-	return constant(schema.Float(f), schema.Double, anonymous), nil
+	return constant(schema.Num(d), schema.Numeric, anonymous), nil
 }
 
 func (c *compiler) columnRef(n *parser.ColumnRef) (*expr, error) {
@@ -163,6 +166,8 @@ func (c *compiler) param(n *parser.Param) (*expr, error) {
 		t = schema.Boolean
 	case schema.KindTimestamp:
 		t = schema.Timestamp
+	case schema.KindNumeric:
+		t = schema.Numeric
 	}
 	return constant(v, t, anonymous), nil
 }
@@ -194,8 +199,12 @@ func coerce(e *expr, t schema.Type, at parser.Node) (*expr, error) {
 // already known to be allowed). It is a no-op when t has the same kind.
 func castTo(e *expr, t schema.Type) *expr {
 	if e.typ.Kind == t.Kind && (t.Kind != schema.KindFloat || e.typ.Width >= t.Width) &&
-		!(isDateTime(t) && t.Width != 0 && t.Width != e.typ.Width) { // TIMESTAMP(p) rounds
+		!(isDateTime(t) && t.Width != 0 && t.Width != e.typ.Width) && // TIMESTAMP(p) rounds
+		(t.Kind != schema.KindNumeric || t.Length == 0 || e.typ == t) {
 		return e
+	}
+	if e.typ == schema.Real && t.Kind == schema.KindNumeric {
+		return realToNumeric(e, t)
 	}
 	ev := e.eval
 	return &expr{typ: t, konst: e.konst, name: e.name, eval: func(row schema.Row) (schema.Value, error) {

@@ -113,6 +113,7 @@ func (c *compiler) typeBinary(n *parser.BinaryExpr, out, l, r *expr) error {
 		if !comparable(l.typ, r.typ) {
 			return errOperator(n, n.Op.String(), l.typ, r.typ)
 		}
+		l, r = floatOperands(l, r)
 		op := n.Op
 		out.typ = schema.Boolean
 		out.eval = strict2(l, r, func(a, b schema.Value) (schema.Value, error) {
@@ -131,6 +132,7 @@ func (c *compiler) typeBinary(n *parser.BinaryExpr, out, l, r *expr) error {
 		if !ok {
 			return errOperator(n, n.Op.String(), l.typ, r.typ)
 		}
+		l, r = floatOperands(l, r)
 		op := n.Op
 		out.typ = t
 		out.eval = strict2(l, r, func(a, b schema.Value) (schema.Value, error) { return arith(op, t, a, b) })

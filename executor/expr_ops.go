@@ -24,6 +24,9 @@ func arithType(op parser.Op, l, r schema.Type) (t schema.Type, ok bool) {
 	if l.Kind == schema.KindInt && r.Kind == schema.KindInt {
 		return schema.Type{Kind: schema.KindInt, Width: max(l.Width, r.Width)}, true
 	}
+	if isExactNum(l) && isExactNum(r) {
+		return schema.Numeric, true // an integer meeting a numeric becomes numeric
+	}
 	if op == parser.OpMod {
 		return schema.Type{}, false
 	}
@@ -47,6 +50,9 @@ func arith(op parser.Op, t schema.Type, a, b schema.Value) (schema.Value, error)
 			return schema.Null, errOutOfRange(t)
 		}
 		return schema.Int(r), nil
+	}
+	if t.Kind == schema.KindNumeric {
+		return numericArith(op, a, b)
 	}
 	x, y := a.Float(), b.Float()
 	var f float64
@@ -128,8 +134,11 @@ func intArith(op parser.Op, x, y int64) (int64, error) {
 
 // negate is unary minus.
 func negate(t schema.Type, v schema.Value) (schema.Value, error) {
-	if t.Kind == schema.KindFloat {
+	switch t.Kind {
+	case schema.KindFloat:
 		return schema.Float(-v.Float()), nil
+	case schema.KindNumeric:
+		return numericNegate(v), nil
 	}
 	return arith(parser.OpSub, t, schema.Int(0), v)
 }

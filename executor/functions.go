@@ -76,19 +76,6 @@ func (c *compiler) funcCall(n *parser.FuncCall) (*expr, error) {
 			}
 			return constant(schema.Str(h), schema.Text, n.Name), nil
 		}
-	case "abs":
-		if len(args) == 1 && isNumeric(args[0].typ) {
-			t := args[0].typ
-			return unaryFunc(n.Name, t, args[0], func(v schema.Value) (schema.Value, error) {
-				if t.Kind == schema.KindFloat {
-					return schema.Float(max(v.Float(), -v.Float())), nil
-				}
-				if v.Int() < 0 {
-					return negate(t, v)
-				}
-				return v, nil
-			}), nil
-		}
 	case "lower", "upper", "length", "char_length", "character_length":
 		if len(args) == 1 {
 			return textFunc(n, args[0])

@@ -91,7 +91,7 @@ func TestStringFunctionErrors(t *testing.T) {
 		{"SELECT chr(1114112)", "54000", "requested character too large for encoding: 1114112"},
 		{"SELECT concat()", "42883", "function concat() does not exist"},
 		{"SELECT substr(1, 1)", "42883", "function substr(integer, integer) does not exist"},
-		{"SELECT left('a', 1.5)", "42883", "function left(unknown, double precision) does not exist"},
+		{"SELECT left('a', 1.5)", "42883", "function left(unknown, numeric) does not exist"},
 		{"SELECT 1 || 2", "42883", "operator does not exist: integer || integer"},
 		{"SELECT greatest(1, true)", "42804", "GREATEST types integer and boolean cannot be matched"},
 		{"SELECT least('a'::text, 1)", "42804", "LEAST types text and integer cannot be matched"},

@@ -1,6 +1,8 @@
 package executor
 
 import (
+	"math"
+	"math/big"
 	"strings"
 	"time"
 
@@ -307,8 +309,8 @@ func truncInterval(u string, v schema.Value) (schema.Value, error) {
 	return interval{y*12 + mon, day, us}.value()
 }
 
-// datePart is date_part(unit, x) and extract(unit FROM x). Both return double precision here;
-// in PostgreSQL 15 extract returns numeric, which prints the same for whole-number fields.
+// datePart is date_part(unit, x), which returns double precision, and extract(unit FROM x),
+// which returns numeric as in PostgreSQL 15 (extractNumeric).
 func datePart(c *compiler, n *parser.FuncCall, args []*expr) (*expr, error) {
 	if err := timeArg(n, args, true); err != nil {
 		return nil, err
@@ -322,7 +324,11 @@ func datePart(c *compiler, n *parser.FuncCall, args []*expr) (*expr, error) {
 		x = castTo(x, schema.Timestamp) // date_part has no date variant; extract does
 	}
 	t, ev := x.typ, x.eval
-	return &expr{typ: schema.Double, name: n.Name, konst: args[0].konst && x.konst, eval: func(row schema.Row) (schema.Value, error) {
+	typ, extract := schema.Double, n.Name == "extract"
+	if extract {
+		typ = schema.Numeric
+	}
+	return &expr{typ: typ, name: n.Name, konst: args[0].konst && x.konst, eval: func(row schema.Row) (schema.Value, error) {
 		u, ok, err := unit(row)
 		if err != nil || !ok {
 			return schema.Null, err
@@ -331,9 +337,54 @@ func datePart(c *compiler, n *parser.FuncCall, args []*expr) (*expr, error) {
 		if err != nil || v.IsNull() {
 			return v, err
 		}
+		var part schema.Value
 		if t.Kind == schema.KindInterval {
-			return intervalPart(u, v)
+			part, err = intervalPart(u, v)
+		} else {
+			part, err = instantPart(u, v, t)
 		}
-		return instantPart(u, v, t)
+		if err != nil || part.IsNull() || !extract {
+			return part, err
+		}
+		return extractNumeric(u, v, t, part.Float())
 	}}, nil
+}
+
+// extractNumeric is extract's numeric result for the field u of v (of type t), whose value as
+// a double is f. PostgreSQL gives seconds and epochs six decimals (the microseconds, exactly),
+// milliseconds three and every other field none — except an instant's Julian day, which is the
+// day number plus the fraction of the day as a numeric division.
+func extractNumeric(u string, v schema.Value, t schema.Type, f float64) (schema.Value, error) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return schema.Null, errAtPos(parser.Pos{}, schema.CodeFeatureUnsupported, "extract(%s) of an infinite value does not fit numeric here", u)
+	}
+	scale := int32(0)
+	switch {
+	case u == "second" || u == "epoch" && t.Kind != schema.KindDate:
+		scale = 6
+	case u == "milliseconds":
+		scale = 3
+	case u == "julian" && t.Kind != schema.KindDate:
+		const dayMicros = 86_400_000_000
+		us, _ := instantOf(v)
+		day, frac := floorDiv64(us, dayMicros), us-floorDiv64(us, dayMicros)*dayMicros
+		a, b := schema.DecimalFromInt(frac), schema.DecimalFromInt(dayMicros)
+		julian := schema.DecimalFromInt(day + unixEpochJulian).Add(a.QuoRound(b, divScale(a, b)))
+		return schema.Num(julian), nil
+	}
+	// The double carries every field exactly up to microseconds (epochs to about year 2255);
+	// rounding it to the scale recovers the exact decimal.
+	coef := math.Round(f * math.Pow10(int(scale)))
+	return schema.Num(schema.NewDecimal(big.NewInt(int64(coef)), scale)), nil
+}
+
+// unixEpochJulian is the Julian day number of 1970-01-01.
+const unixEpochJulian = 2440588
+
+func floorDiv64(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
 }

@@ -265,6 +265,11 @@ func assignment(e *expr, col schema.Column, at parser.Node) (*expr, error) {
 		return nil, errAt(at, schema.CodeDatatypeMismatch, "column %q is of type %s but expression is of type %s", col.Name, col.Type, typeName(e.typ))
 	}
 	ev, t := e.eval, col.Type
+	if e.typ == schema.Real && t.Kind == schema.KindNumeric {
+		e = realToNumeric(e, t)
+		e.name = col.Name
+		return e, nil
+	}
 	return &expr{typ: t, name: col.Name, eval: func(row schema.Row) (schema.Value, error) {
 		v, err := ev(row)
 		if err != nil || v.IsNull() {

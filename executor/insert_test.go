@@ -29,7 +29,7 @@ func TestInsert(t *testing.T) {
 		{"several rows", "INSERT INTO t (id, n) VALUES (105, 1), (106, 2)", "INSERT 0 2",
 			[]string{"105|anon|1|NULL|f|NULL", "106|anon|2|NULL|f|NULL"}},
 		{"assignment casts", "INSERT INTO t (id, name, n, f) VALUES (107.4, 12, 2.5, 1)", "INSERT 0 1",
-			[]string{"107|12|2|1|f|NULL"}},
+			[]string{"107|12|3|1|f|NULL"}},
 		{"text literals are parsed", "INSERT INTO t (id, n, b, ts) VALUES ('108', '9', 'yes', '2024-02-03 04:05:06')", "INSERT 0 1",
 			[]string{"108|anon|9|NULL|t|2024-02-03 04:05:06"}},
 		{"trailing spaces trimmed to fit", "INSERT INTO t (id, name) VALUES (109, 'abcde   ')", "INSERT 0 1",

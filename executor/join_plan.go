@@ -128,7 +128,7 @@ func (p *planner) joinBindings(js joinSpec, keys []equiKey) ([]binding, error) {
 		if e, err = coerce(e, baseType(t), k.drive); err != nil {
 			return nil, err
 		}
-		if comparable(e.typ, t) {
+		if comparable(e.typ, t) && !(t.Kind == schema.KindNumeric && e.typ.Kind == schema.KindFloat) {
 			binds = append(binds, binding{pos: pos, op: parser.OpEq, vals: []*expr{e}, cond: k.cond, join: true})
 		}
 	}
@@ -156,7 +156,11 @@ func (p *planner) hashSide(js joinSpec, in operator, keys []equiKey) (*hashSide,
 			return nil, errOperator(k.cond, "=", d.typ, pe.typ)
 		}
 		if d.typ.Kind != pe.typ.Kind {
-			d, pe = castTo(d, schema.Double), castTo(pe, schema.Double)
+			t := schema.Double
+			if isExactNum(d.typ) && isExactNum(pe.typ) {
+				t = schema.Numeric // integers meet numerics exactly
+			}
+			d, pe = castTo(d, t), castTo(pe, t)
 		}
 		h.driveKeys, h.keys = append(h.driveKeys, d), append(h.keys, pe)
 	}

@@ -141,6 +141,7 @@ func (a *access) scanRange(probe schema.Row, visit func(uint64) bool, err *error
 		if v.IsNull() {
 			return nil // col > NULL matches nothing
 		}
+		v = rangeValue(a.types[0], v)
 		if i == 0 {
 			from = schema.Key(v)
 		} else {
@@ -187,8 +188,32 @@ func keyValue(t schema.Type, v schema.Value) (schema.Value, bool) {
 		return schema.Int(int64(f)), true
 	case t.Kind == schema.KindFloat && v.Kind() == schema.KindInt:
 		return schema.Float(v.Float()), true
+	case t.Kind == schema.KindInt && v.Kind() == schema.KindNumeric:
+		d := v.Decimal()
+		i, ok := d.Int64()
+		if !ok || d.Cmp(schema.DecimalFromInt(i)) != 0 {
+			return v, false
+		}
+		return schema.Int(i), true
+	case t.Kind == schema.KindNumeric && v.Kind() == schema.KindInt:
+		return schema.Num(v.Decimal()), true
+	case t.Kind == schema.KindFloat && v.Kind() == schema.KindNumeric:
+		return schema.Float(v.Float()), true
 	}
 	return v, true
+}
+
+// rangeValue converts a range bound to a value whose key orders among the column's keys:
+// integers bound numeric columns as numerics, numerics bound integer and float columns as
+// floats (which share the integers' key encoding).
+func rangeValue(t schema.Type, v schema.Value) schema.Value {
+	switch {
+	case t.Kind == schema.KindNumeric && v.Kind() == schema.KindInt:
+		return schema.Num(v.Decimal())
+	case t.Kind != schema.KindNumeric && v.Kind() == schema.KindNumeric:
+		return schema.Float(v.Float())
+	}
+	return v
 }
 
 // prefixEnd is the smallest key greater than every key that starts with prefix ("" when

@@ -16,6 +16,8 @@ import (
 //	KindDate       signed varint of days since 2000-01-01
 //	KindTimestampTZ signed varint of microseconds since the Unix epoch (UTC)
 //	KindInterval   signed varints of months, days and microseconds
+//	KindNumeric    uvarint length, then the number's text form ("-1.50", "NaN"), which keeps
+//	               its display scale
 //
 // A row is a uvarint count followed by that many values.
 
@@ -32,7 +34,7 @@ func AppendValue(buf []byte, v Value) []byte {
 		buf = binary.AppendVarint(buf, us)
 	case KindFloat:
 		buf = binary.LittleEndian.AppendUint64(buf, v.n)
-	case KindText:
+	case KindText, KindNumeric:
 		buf = binary.AppendUvarint(buf, uint64(len(v.s)))
 		buf = append(buf, v.s...)
 	case KindBool:
@@ -74,6 +76,17 @@ func DecodeValue(buf []byte) (Value, int, error) {
 			return Null, 0, ErrTruncated
 		}
 		return Value{k: k, s: string(p[n : n+int(l)])}, 1 + n + int(l), nil
+	case KindNumeric:
+		l, n := binary.Uvarint(p)
+		if n <= 0 || l > uint64(len(p)-n) {
+			return Null, 0, ErrTruncated
+		}
+		s := string(p[n : n+int(l)])
+		// Only the canonical text is accepted, so that re-encoding gives the same bytes.
+		if d, ok, _ := ParseDecimal(s); !ok || d.String() != s {
+			return Null, 0, fmt.Errorf("%w: numeric %q", ErrBadValue, s)
+		}
+		return Value{k: k, s: s}, 1 + n + int(l), nil
 	case KindBool:
 		if len(p) < 1 {
 			return Null, 0, ErrTruncated

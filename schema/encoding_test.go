@@ -23,6 +23,7 @@ func sampleValues() []Value {
 		TimeValue(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)), DateDays(0), DateDays(-1), DateDays(DateInfinity),
 		DateDays(DateNegInfinity), TimestampTZMicros(1), TimestampTZMicros(TimeInfinity), IntervalOf(0, 0, 0),
 		IntervalOf(14, -3, 3_600_000_000), IntervalOf(math.MinInt32, math.MaxInt32, math.MinInt64),
+		num("0"), num("-1.50"), num("123456789012345678901234567890.000001"), num("NaN"), num("0.00"),
 	}
 }
 

@@ -19,8 +19,16 @@ import (
 //	           a date as the microseconds of its midnight (so equal instants have equal keys)
 //	interval   0x00 then the sign-flipped big-endian days (a month as 30) and the big-endian
 //	           microseconds left over, as Compare orders intervals
+//	numeric    0x00 then a class byte (1 negative, 2 zero, 3 positive, 4 NaN) and for non-zero
+//	           numbers the exponent and digits (see appendDecimalKey), so 1.5 and 1.50 have one
+//	           key. Numerics get their own tag: an index column holds one kind, and exact
+//	           decimals do not fit the float encoding that integers and floats share.
+//
+// Tags need only differ between kinds that can meet in one index column or one hash key:
+// intervals and numerics never do (no cast or operator mixes them), so they share 0x00.
 const (
 	keyInterval  = 0x00
+	keyNumeric   = 0x00 // below keyNull, which must stay last
 	keyBool      = 0x01
 	keyNumber    = 0x02
 	keyText      = 0x03
@@ -65,6 +73,8 @@ func AppendKey(buf []byte, v Value) []byte {
 		days, rest := intervalSpan(v)
 		buf = binary.BigEndian.AppendUint64(append(buf, keyInterval), uint64(days)^(1<<63))
 		return binary.BigEndian.AppendUint64(buf, uint64(rest))
+	case KindNumeric:
+		return appendDecimalKey(append(buf, keyNumeric), v.Decimal())
 	}
 	return buf
 }

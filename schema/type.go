@@ -32,11 +32,13 @@ func (k Kind) String() string {
 // For KindInt, Width is 2, 4 or 8 bytes (SMALLINT, INTEGER, BIGINT) and bounds the range; for
 // KindFloat it is 4 or 8 (REAL, DOUBLE PRECISION); for timestamps it is TIMESTAMP(p)'s p+1
 // (0: microseconds, no precision given). For KindText, Length > 0 is VARCHAR(Length),
-// counted in characters; 0 is TEXT.
+// counted in characters; 0 is TEXT. For KindNumeric, Length > 0 is NUMERIC(Length, Scale), the
+// precision and scale; 0 is NUMERIC without limits.
 type Type struct {
 	Kind   Kind
 	Width  uint8
 	Length int
+	Scale  int
 }
 
 // The column types of the dialect.
@@ -52,7 +54,13 @@ var (
 	Date        = Type{Kind: KindDate}
 	TimestampTZ = Type{Kind: KindTimestampTZ}
 	Interval    = Type{Kind: KindInterval}
+	Numeric     = Type{Kind: KindNumeric}
 )
+
+// NumericOf returns NUMERIC(precision, scale).
+func NumericOf(precision, scale int) Type {
+	return Type{Kind: KindNumeric, Length: precision, Scale: scale}
+}
 
 // Varchar returns VARCHAR(n).
 func Varchar(n int) Type { return Type{Kind: KindText, Length: n} }
@@ -91,6 +99,11 @@ func (t Type) String() string {
 			return name + " with time zone"
 		}
 		return name + " without time zone"
+	case KindNumeric:
+		if t.Length > 0 {
+			return fmt.Sprintf("numeric(%d,%d)", t.Length, t.Scale)
+		}
+		return "numeric"
 	}
 	return t.Kind.String()
 }

@@ -52,10 +52,15 @@ func (v Value) IsNull() bool { return v.k == KindNull }
 // Int returns the integer of a KindInt value (and 0/1 for booleans, micros for timestamps).
 func (v Value) Int() int64 { return int64(v.n) }
 
-// Float returns the number of a KindFloat value, or an integer value converted to float.
+// Float returns the number of a KindFloat value, or an integer or numeric value converted to
+// the nearest float.
 func (v Value) Float() float64 {
-	if v.k == KindInt {
+	switch v.k {
+	case KindInt:
 		return float64(int64(v.n))
+	case KindNumeric:
+		f, _ := strconv.ParseFloat(v.s, 64) // the text of a numeric is valid float syntax
+		return f
 	}
 	return math.Float64frombits(v.n)
 }
@@ -85,7 +90,7 @@ func (v Value) String() string {
 		return strconv.FormatInt(int64(v.n), 10)
 	case KindFloat:
 		return FormatFloat(v.Float())
-	case KindText:
+	case KindText, KindNumeric:
 		return v.s
 	case KindBool:
 		if v.n != 0 {
@@ -157,6 +162,11 @@ func Compare(a, b Value) int {
 		if (a.k == KindInt || a.k == KindFloat) && (b.k == KindInt || b.k == KindFloat) {
 			return compareFloat(a.Float(), b.Float())
 		}
+		if a.k == KindNumeric || b.k == KindNumeric {
+			if n, ok := compareNumeric(a, b); ok {
+				return n
+			}
+		}
 		return cmpInt(int64(a.k), int64(b.k))
 	}
 	switch a.k {
@@ -168,10 +178,26 @@ func Compare(a, b Value) int {
 		return compareFloat(a.Float(), b.Float())
 	case KindText:
 		return strings.Compare(a.s, b.s)
+	case KindNumeric:
+		return compareNumericText(a.s, b.s)
 	case KindBool:
 		return cmpInt(int64(a.n), int64(b.n))
 	}
 	return 0
+}
+
+// compareNumeric compares a numeric with an integer exactly, and with a float as PostgreSQL
+// does, by converting the numeric to a float. ok is false when the other value is no number.
+func compareNumeric(a, b Value) (int, bool) {
+	switch {
+	case a.k == KindFloat || b.k == KindFloat:
+		return compareFloat(a.Float(), b.Float()), true
+	case a.k == KindInt:
+		return compareNumericText(strconv.FormatInt(int64(a.n), 10), b.s), true
+	case b.k == KindInt:
+		return compareNumericText(a.s, strconv.FormatInt(int64(b.n), 10)), true
+	}
+	return 0, false
 }
 
 // compareFloat orders floats as PostgreSQL does: NaN is equal to itself and above every number.

@@ -23,7 +23,7 @@ func printResult(w io.Writer, res *database.Result) {
 	right := make([]bool, len(res.Columns))
 	for i, c := range res.Columns {
 		header[i] = c.Name
-		right[i] = c.Type.Kind == schema.KindInt || c.Type.Kind == schema.KindFloat
+		right[i] = c.Type.Kind == schema.KindInt || c.Type.Kind == schema.KindFloat || c.Type.Kind == schema.KindNumeric
 	}
 	cells := make([][]string, len(res.Rows))
 	for i, row := range res.Rows {

@@ -196,3 +196,16 @@ Referenced by:
     TABLE "c" CONSTRAINT "c_x_y_fkey" FOREIGN KEY (x, y) REFERENCES p(a, b) ON DELETE RESTRICT
 `, out.String())
 }
+
+// Numerics align right, as psql aligns every number.
+func TestNumericAlignsRight(t *testing.T) {
+	sh, out, errOut := newShell(t)
+	require.NoError(t, sh.Script(strings.NewReader("SELECT 1.5 AS x UNION ALL SELECT 100.25 ORDER BY 1;\n")))
+	assert.Empty(t, errOut.String())
+	assert.Equal(t, `   x
+--------
+    1.5
+ 100.25
+(2 rows)
+`, out.String())
+}

@@ -99,7 +99,7 @@ func asInt(v schema.Value) int64 {
 	switch v.Kind() {
 	case schema.KindInt, schema.KindBool, schema.KindTimestamp:
 		return v.Int()
-	case schema.KindFloat:
+	case schema.KindFloat, schema.KindNumeric:
 		return truncate(v.Float())
 	case schema.KindText:
 		return truncate(numberPrefix(v.Text()))
@@ -124,7 +124,7 @@ func asFloat(v schema.Value) float64 {
 	switch v.Kind() {
 	case schema.KindInt, schema.KindBool, schema.KindTimestamp:
 		return float64(v.Int())
-	case schema.KindFloat:
+	case schema.KindFloat, schema.KindNumeric:
 		return v.Float()
 	case schema.KindText:
 		return numberPrefix(v.Text())
