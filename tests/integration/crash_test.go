@@ -179,7 +179,10 @@ func runCrashChild(t *testing.T, dir string, after time.Duration, f *crashFacts)
 		}
 		close(lines)
 	}()
-	deadline := time.After(after)
+	// The kill comes at a random moment after the child's first report, not after its start:
+	// on a loaded machine starting the test binary alone can take longer than the window.
+	var deadline <-chan time.Time
+	stuck := time.After(2 * time.Minute)
 	for {
 		select {
 		case l, ok := <-lines:
@@ -188,7 +191,13 @@ func runCrashChild(t *testing.T, dir string, after time.Duration, f *crashFacts)
 				t.Fatalf("the child exited by itself")
 			}
 			require.NoError(t, f.record(l))
+			if deadline == nil {
+				deadline = time.After(after)
+			}
 			continue
+		case <-stuck:
+			_ = cmd.Process.Kill()
+			t.Fatalf("the child reported nothing for two minutes")
 		case <-deadline:
 			require.NoError(t, cmd.Process.Kill()) // SIGKILL
 		}
