@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/chzyer/readline"
 
@@ -42,7 +43,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:8080", "HTTP listen `address` for --web")
 	durability := fs.String("durability", "always", "when COMMIT returns: `always` (after fdatasync), interval[=10ms] (a crash may lose that much), off (tests only)")
 	snapshotEvery := fs.Uint64("snapshot-every", 0, "write a snapshot every `N` events (0: the default, 10000 or the number of rows if larger)")
+	token := fs.String("token", os.Getenv("EVENTSQL_TOKEN"), "with --web, require `Authorization: Bearer TOKEN` (default $EVENTSQL_TOKEN)")
+	readToken := fs.String("read-token", os.Getenv("EVENTSQL_READ_TOKEN"), "with --web, a bearer `token` that may only read and watch events (default $EVENTSQL_READ_TOKEN)")
+	stmtTimeout := fs.Duration("statement-timeout", 30*time.Second, "with --web, cancel a statement after this `duration`")
+	maxBody := fs.Int64("max-body", 8<<20, "with --web, the largest request body in `bytes`")
+	maxWatchers := fs.Int("max-watchers", 64, "with --web, the most concurrent /v1/events streams")
+	logFormat := fs.String("log-format", "text", "log `format`: text or json")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *logFormat != "text" && *logFormat != "json" {
+		fmt.Fprintf(stderr, "eventsql: --log-format must be text or json\n")
 		return 2
 	}
 	if fs.NArg() > 0 {
@@ -54,9 +65,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "eventsql: --durability: %v\n", err)
 		return 2
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	level := slog.LevelWarn
 	if *webMode {
-		logger = slog.New(slog.NewTextHandler(stderr, nil))
+		level = slog.LevelInfo
+	}
+	var handler slog.Handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})
+	if *logFormat == "json" {
+		handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})
+	}
+	logger := slog.New(handler)
+	webOpts := web.Options{Addr: *addr, Token: *token, ReadToken: *readToken, StatementTimeout: *stmtTimeout,
+		MaxBody: *maxBody, MaxWatchers: *maxWatchers, Logger: logger}
+	if *webMode {
+		// Refuse an open bind before recovering the database, which may take a while.
+		if err := web.CheckBind(*addr, *token); err != nil {
+			fmt.Fprintf(stderr, "eventsql: %v\n", err)
+			return 2
+		}
 	}
 	db, err := database.Open(*dataDir, &database.Options{
 		Logger: logger, Durability: mode, SyncInterval: interval, SnapshotEvery: *snapshotEvery,
@@ -70,7 +95,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case *webMode:
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		if err := web.Serve(ctx, db, *addr, logger); err != nil {
+		if err := web.Serve(ctx, db, webOpts); err != nil {
 			fmt.Fprintf(stderr, "eventsql: %v\n", err)
 			code = 1
 		}
