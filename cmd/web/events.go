@@ -156,6 +156,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
+	if !st.flush() { // the headers now, so the client knows it is connected before any event
+		return
+	}
 	s.pump(ctx, r.Context(), feed, req, head, st)
 }
 

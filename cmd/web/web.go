@@ -173,10 +173,46 @@ func (s *Server) Handler() http.Handler {
 	handle("GET /v1/events", read, s.events)
 	handle("POST /v1/admin/snapshot", write, s.snapshot)
 	handle("GET /v1/admin/verify", read, s.verify)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no endpoint %s %s", r.Method, r.URL.Path))
+	return s.observe(s.limitBody(jsonMisses(mux)))
+}
+
+// jsonMisses answers requests that match no endpoint (404) or none for their method (405, with
+// Allow) in the API's JSON error shape instead of ServeMux's plain text.
+func jsonMisses(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(&missWriter{ResponseWriter: w, r: r}, r)
 	})
-	return s.observe(s.limitBody(mux))
+}
+
+// missWriter replaces ServeMux's plain-text error with a JSON one of the same status.
+type missWriter struct {
+	http.ResponseWriter
+	r     *http.Request
+	wrote bool
+}
+
+func (m *missWriter) WriteHeader(code int) {
+	if m.wrote {
+		return
+	}
+	m.wrote = true
+	reason := "not_found"
+	if code == http.StatusMethodNotAllowed {
+		reason = "method_not_allowed"
+	}
+	m.ResponseWriter.Header().Del("X-Content-Type-Options")
+	writeError(m.ResponseWriter, code, reason, fmt.Sprintf("no endpoint %s %s", m.r.Method, m.r.URL.Path))
+}
+
+func (m *missWriter) Write(b []byte) (int, error) {
+	if !m.wrote {
+		m.WriteHeader(http.StatusNotFound)
+	}
+	return len(b), nil
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
