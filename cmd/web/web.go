@@ -173,6 +173,7 @@ func (s *Server) Handler() http.Handler {
 	handle("GET /v1/events", read, s.events)
 	handle("POST /v1/admin/snapshot", write, s.snapshot)
 	handle("GET /v1/admin/verify", read, s.verify)
+	handle("GET /v1/admin/backup", write, s.backup)
 	return s.observe(s.limitBody(jsonMisses(mux)))
 }
 

@@ -182,6 +182,19 @@ func TestBinary(t *testing.T) {
 	assert.Contains(t, logs.String(), `"msg":"request","method":"POST","path":"/v1/sql","status":200`)
 	snaps, _ := os.ReadDir(filepath.Join(data, "snapshots"))
 	assert.NotEmpty(t, snaps, "closing snapshots the database")
+
+	// Offline backup and restore.
+	file := filepath.Join(t.TempDir(), "b.tar")
+	out, err = exec.Command(bin, "backup", "--data", data, "--out", file).CombinedOutput()
+	require.NoError(t, err, string(out))
+	assert.Contains(t, string(out), "backup: ok: head seq 1, hash ")
+	restored := filepath.Join(t.TempDir(), "r")
+	out, err = exec.Command(bin, "restore", "--from", file, "--data", restored).CombinedOutput()
+	require.NoError(t, err, string(out))
+	out2, err := exec.Command(bin, "verify", "--data", restored).CombinedOutput()
+	require.NoError(t, err, string(out2))
+	_, hash, _ := strings.Cut(strings.TrimSpace(string(out)), "hash ")
+	assert.Contains(t, string(out2), "head seq 1, hash "+hash)
 }
 
 func freePort(t *testing.T) string {
