@@ -88,6 +88,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
+	opened := time.Now()
 	db, err := database.Open(*dataDir, &database.Options{
 		Logger: logger, Durability: mode, SyncInterval: interval, SnapshotEvery: *snapshotEvery,
 	})
@@ -98,6 +99,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	code := 0
 	switch {
 	case *webMode:
+		seq, hash := db.Head()
+		logger.Info("database open", "data", *dataDir, "head_seq", seq, "head_hash", hash,
+			"tables", len(db.Tables()), "recovery", time.Since(opened))
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		if err := web.Serve(ctx, db, webOpts); err != nil {
@@ -118,9 +122,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			code = 1
 		}
 	}
+	closing := time.Now()
 	if err := db.Close(); err != nil {
 		fmt.Fprintf(stderr, "eventsql: close: %v\n", err)
 		code = 1
+	} else if *webMode {
+		seq, hash := db.Head()
+		logger.Info("database closed", "head_seq", seq, "head_hash", hash, "final_snapshot", time.Since(closing))
 	}
 	return code
 }

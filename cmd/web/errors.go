@@ -19,7 +19,9 @@ const statusClientClosed = 499
 func writeJSON(w http.ResponseWriter, status int, body any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(body)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // links keep their "&"; the API serves JSON, never HTML
+	_ = enc.Encode(body)
 }
 
 // writeError writes {"error": {"code": …, "message": …}}; code is an SQLSTATE or, for errors
