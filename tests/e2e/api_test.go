@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -181,4 +182,39 @@ func TestCompositeKey(t *testing.T) {
 	assert.Equal(t, 200, code)
 	h := s.json(200, "GET", "/v1/tables/kv/rows/a%2Cb,1/history", nil)["history"].([]any)
 	assert.Len(t, h, 2)
+}
+
+// A table without a primary key: rows are read by row id; writes to them go through SQL.
+func TestNoPrimaryKey(t *testing.T) {
+	s := start(t, web.Options{})
+	s.sql("CREATE TABLE log (msg text)")
+	s.sql("INSERT INTO log VALUES ('a'), ('b')")
+	page := s.json(200, "GET", "/v1/tables/log/rows?limit=1", nil)
+	assert.Equal(t, "/v1/tables/log/rows?limit=1&after=1", page["next"])
+	page = s.json(200, "GET", page["next"].(string), nil)
+	assert.Equal(t, []any{map[string]any{"msg": "b"}}, page["rows"])
+	code, hdr, data := s.do("GET", "/v1/tables/log/rows/2", nil)
+	require.Equal(t, 200, code, string(data))
+	assert.Equal(t, `"3"`, hdr.Get("ETag"))
+	assert.JSONEq(t, `{"msg":"b"}`, string(data))
+	s.json(405, "DELETE", "/v1/tables/log/rows/2", nil)
+	s.json(400, "GET", "/v1/tables/log/rows/x", nil)
+	s.json(404, "GET", "/v1/tables/log/rows/9/history", nil)
+}
+
+// as_of also takes a timestamp: the last commit at or before it.
+func TestAsOfTimestamp(t *testing.T) {
+	s := start(t, web.Options{})
+	s.sql("CREATE TABLE t (id integer PRIMARY KEY)")
+	s.sql("INSERT INTO t VALUES (1)")
+	evs := s.watch("from=2")
+	at := evs.next(t)["time"].(string)
+	evs.close()
+	time.Sleep(2 * time.Millisecond)
+	s.sql("INSERT INTO t VALUES (2)")
+	page := s.json(200, "GET", "/v1/tables/t/rows?as_of="+url.QueryEscape(at), nil)
+	assert.Equal(t, float64(2), page["seq"])
+	assert.Len(t, page["rows"], 1)
+	assert.Len(t, s.json(200, "GET", "/v1/tables/t/rows", nil)["rows"], 2)
+	s.json(400, "GET", "/v1/tables/t/rows?as_of=2001-01-01T00:00:00Z", nil)
 }
