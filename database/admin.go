@@ -61,3 +61,17 @@ func (db *DB) Commits() uint64 {
 	_ = db.log.ScanBorrowed(head, head, func(r *eventlog.Record) error { txid = r.TxID; return nil })
 	return txid
 }
+
+// CommitStats describes one group commit of the log: its transactions, records and bytes, the
+// write and fdatasync times, and each transaction's commit latency.
+type CommitStats = eventlog.CommitStats
+
+// ObserveCommits makes fn receive the figures of every group commit from now on (nil stops
+// it). fn runs on the log's writer goroutine: it must be quick and must not use the DB.
+func (db *DB) ObserveCommits(fn func(CommitStats)) {
+	if fn == nil {
+		db.observer.Store(nil)
+		return
+	}
+	db.observer.Store(&fn)
+}

@@ -8,6 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/eventsql/eventsql/database"
 )
 
 // metrics are the server's Prometheus metrics, in a registry of its own so that two servers in
@@ -19,6 +21,22 @@ type metrics struct {
 	watchers prometheus.Gauge
 	inflight prometheus.Gauge
 	snapshot prometheus.Histogram
+	commit   prometheus.Histogram // per transaction: Submit to acknowledgment
+	write    prometheus.Histogram // per group commit
+	fsync    prometheus.Histogram
+	group    prometheus.Histogram // transactions per group commit
+}
+
+// observeCommit records one group commit of the log (database.ObserveCommits).
+func (m *metrics) observeCommit(c database.CommitStats) {
+	m.group.Observe(float64(c.Batches))
+	m.write.Observe(c.Write.Seconds())
+	if c.Sync > 0 {
+		m.fsync.Observe(c.Sync.Seconds())
+	}
+	for _, w := range c.Waits {
+		m.commit.Observe(w.Seconds())
+	}
 }
 
 func newMetrics(s *Server) *metrics {
@@ -34,9 +52,19 @@ func newMetrics(s *Server) *metrics {
 		inflight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "eventsql_http_requests_in_flight", Help: "Requests being served."}),
 		snapshot: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "eventsql_snapshot_duration_seconds",
 			Help: "Snapshots requested through POST /v1/admin/snapshot.", Buckets: prometheus.ExponentialBuckets(0.001, 4, 10)}),
+		commit: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "eventsql_commit_duration_seconds",
+			Help:    "Per transaction, from handing its events to the log to their acknowledgment (durable under --durability always).",
+			Buckets: prometheus.ExponentialBuckets(0.00001, 4, 10)}),
+		write: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "eventsql_log_write_duration_seconds",
+			Help: "The write call of each group commit.", Buckets: prometheus.ExponentialBuckets(0.000001, 4, 10)}),
+		fsync: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "eventsql_fsync_duration_seconds",
+			Help: "The fdatasync of each group commit.", Buckets: prometheus.ExponentialBuckets(0.00001, 4, 10)}),
+		group: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "eventsql_group_commit_transactions",
+			Help: "Transactions sharing one write and fdatasync.", Buckets: prometheus.ExponentialBuckets(1, 2, 10)}),
 	}
 	db := s.db
-	reg.MustRegister(m.requests, m.queries, m.watchers, m.inflight, m.snapshot,
+	db.ObserveCommits(m.observeCommit)
+	reg.MustRegister(m.requests, m.queries, m.watchers, m.inflight, m.snapshot, m.commit, m.write, m.fsync, m.group,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "eventsql_events_total", Help: "Events appended to the log (its head seq)."},
 			func() float64 { seq, _ := db.Head(); return float64(seq) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "eventsql_head_seq", Help: "Seq of the last committed event."},

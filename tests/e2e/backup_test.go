@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -38,6 +39,8 @@ func TestBackupRestore(t *testing.T) {
 			}
 		}()
 	}
+	require.Eventually(t, func() bool { seq, _ := s.db.Head(); return seq > 60 }, 10*time.Second, time.Millisecond,
+		"the writers are under way")
 	resp, err := http.Get(s.url + "/v1/admin/backup")
 	require.NoError(t, err)
 	require.Equal(t, 200, resp.StatusCode)

@@ -136,6 +136,8 @@ func TestMetricsAndAdmin(t *testing.T) {
 		`eventsql_query_duration_seconds_count{kind="insert",outcome="ok"} 1`,
 		`eventsql_http_request_duration_seconds_count{route="/v1/sql",status="200"} 3`,
 		"eventsql_watchers 0", "eventsql_snapshot_duration_seconds_count 1", "eventsql_log_bytes ",
+		"eventsql_commit_duration_seconds_count 2", "eventsql_group_commit_transactions_count ",
+		"eventsql_log_write_duration_seconds_count ",
 	} {
 		assert.Contains(t, text, want)
 	}
