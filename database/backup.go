@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -22,7 +23,8 @@ import (
 //	manifest.json           {"format":1, "seq", "hash", "id", "created"}
 //	events/000001.bin …     the records 1..seq in chunks of about 4 MiB, each record framed as
 //	                        uvarint seq, uvarint txid, varint time (unix ns), byte type,
-//	                        32-byte chain hash, uvarint payload length, payload
+//	                        32-byte chain hash, uvarint payload length, payload; then a
+//	                        CRC-32C (Castagnoli) of the chunk's records, little-endian
 //
 // Restore appends the records to a new log one transaction at a time, with each transaction's
 // original commit time, so every seq, txid, time and therefore every chain hash comes out
@@ -31,10 +33,12 @@ import (
 // files, and make the copy consistent without stopping the writer: it reads by seq, and
 // records up to a committed seq never change.
 
-const (
-	backupFormat = 1
-	chunkBytes   = 4 << 20
-)
+const backupFormat = 1
+
+// chunkBytes is about how large each events/*.bin file grows (a variable for tests).
+var chunkBytes = 4 << 20
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // Manifest describes a backup.
 type Manifest struct {
@@ -95,6 +99,7 @@ func backupLog(ctx context.Context, lg *eventlog.Log, w io.Writer) (Manifest, er
 			return nil
 		}
 		n++
+		chunk = binary.LittleEndian.AppendUint32(chunk, crc32.Checksum(chunk, castagnoli))
 		err := writeTarFile(tw, fmt.Sprintf("events/%06d.bin", n), chunk)
 		chunk = chunk[:0]
 		return err
@@ -200,6 +205,10 @@ type restorer struct {
 }
 
 func (rs *restorer) chunk(b []byte) error {
+	if len(b) < 4 || crc32.Checksum(b[:len(b)-4], castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
+		return fmt.Errorf("%w: checksum mismatch in the records after seq %d", ErrBadBackup, rs.lastSeq)
+	}
+	b = b[:len(b)-4]
 	for len(b) > 0 {
 		d := bytes.NewReader(b)
 		seq, err1 := binary.ReadUvarint(d)
