@@ -147,6 +147,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	}()
 
 	st := &stream{w: w, rc: http.NewResponseController(w), sse: req.sse}
+	// The write deadlines below are the connection's: clear them for its next request.
+	defer func() { _ = st.rc.SetWriteDeadline(time.Time{}) }()
 	st.bw = bufio.NewWriterSize(w, 32<<10)
 	if req.sse {
 		w.Header().Set("Content-Type", "text/event-stream")

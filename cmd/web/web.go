@@ -103,7 +103,7 @@ func Serve(ctx context.Context, db *database.DB, opts Options) error {
 }
 
 func (s *Server) serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second,
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 	srv.RegisterOnShutdown(s.stop)
 	seq, hash := s.db.Head()
