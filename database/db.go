@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -68,6 +69,9 @@ type DB struct {
 
 	mu     sync.Mutex
 	closed bool
+
+	// observer is the function ObserveCommits set, called by the log's writer.
+	observer *atomic.Pointer[func(CommitStats)]
 }
 
 // Open opens the data directory dir, creating it if needed, and recovers its state: the log's
@@ -88,7 +92,13 @@ func Open(dir string, opts *Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	observer := new(atomic.Pointer[func(CommitStats)])
 	lg, err := eventlog.Open(filepath.Join(dir, "log"), &eventlog.Options{
+		OnCommit: func(s CommitStats) {
+			if fn := observer.Load(); fn != nil {
+				(*fn)(s)
+			}
+		},
 		Durability:   opts.Durability,
 		SyncInterval: opts.SyncInterval,
 		NoSync:       opts.NoSync,
@@ -113,7 +123,7 @@ func Open(dir string, opts *Options) (*DB, error) {
 		lock.Close()
 		return nil, fmt.Errorf("database: recover state in %s: %w", dir, err)
 	}
-	return &DB{dir: dir, log: lg, store: st, lock: lock, logger: logger, opts: *opts}, nil
+	return &DB{dir: dir, log: lg, store: st, lock: lock, logger: logger, opts: *opts, observer: observer}, nil
 }
 
 // lockDir takes an exclusive, non-blocking flock on dir/LOCK.

@@ -12,3 +12,6 @@ var ErrLocked = errors.New("database: data directory is in use by another proces
 // ErrTxOpen is returned by DB.Exec and DB.Query when the SQL leaves a transaction open: use a
 // Session for multi-call transactions.
 var ErrTxOpen = errors.New("database: statement left a transaction open; use a Session")
+
+// ErrNoRow is returned by Session.Row when no row of the table has the key.
+var ErrNoRow = errors.New("database: no such row")

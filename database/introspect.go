@@ -203,12 +203,17 @@ func eventTable(ev eventlog.Event) (tableID, rowID uint64, ok bool) {
 // for a table without a primary key. It follows the row across updates of its key: all events
 // of every row that ever had that key are returned.
 func (db *DB) History(table, key string) ([]EventInfo, error) {
+	return db.RowHistory(table, splitKey(key))
+}
+
+// RowHistory is History with the key already split into its values' text forms (see RowKey),
+// so that a value may itself contain a comma.
+func (db *DB) RowHistory(table string, want []string) ([]EventInfo, error) {
 	cat := db.store.Current().Catalog()
 	def, ok := cat.Lookup(table)
 	if !ok {
 		return nil, schema.Errorf(schema.CodeUndefinedTable, "relation %q does not exist", table)
 	}
-	want := splitKey(key)
 	rows := map[uint64]bool{}
 	// Only this table's events are read, through the log's per-table index. Pass 1 finds the
 	// row ids whose images ever had the key; pass 2 collects those rows' events.

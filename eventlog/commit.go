@@ -3,6 +3,7 @@ package eventlog
 import (
 	"fmt"
 	"sync"
+	"time"
 )
 
 // This file is the front half of group commit: Submit gives a batch its place in the log at
@@ -49,6 +50,8 @@ type Pending struct {
 	last     int // where its last record starts in the buffer
 	err      error
 	wg       sync.WaitGroup
+	// submitted is when Submit took the batch, kept only for Options.OnCommit.
+	submitted time.Time
 }
 
 // Result returns what the batch will be once committed — seqs, transaction id, commit time and
@@ -92,6 +95,9 @@ func (l *Log) Submit(entries []Entry) (*Pending, error) {
 		}
 	}
 	p := &Pending{}
+	if l.opts.OnCommit != nil {
+		p.submitted = time.Now()
+	}
 	p.wg.Add(1)
 	l.mu.Lock()
 	for !l.closing && l.err == nil && len(l.q.buf) >= maxQueued {

@@ -35,6 +35,9 @@ type Options struct {
 	// Open and for every entry at Submit, from the submitting goroutine; it must be a pure
 	// function of its arguments and must not keep payload.
 	Keys func(t Type, payload []byte) []string
+	// OnCommit, if set, receives the figures of each group commit after it is acknowledged. It
+	// runs on the writer's goroutine: it must be quick and must not call the Log.
+	OnCommit func(CommitStats)
 
 	fs fileSystem // the file system; nil means the operating system's (tests inject faults here)
 }

@@ -155,9 +155,11 @@ func (l *Log) commit(q *queue, i, j int, mode Durability, interval time.Duration
 	if err := l.preallocate(end, mode); err != nil {
 		return err
 	}
+	started := time.Now()
 	if _, err := w.f.WriteAt(buf, w.size); err != nil {
 		return err
 	}
+	written := time.Now()
 	w.unsynced = true
 	w.groups++
 	w.batches += uint64(j - i)
@@ -167,10 +169,25 @@ func (l *Log) commit(q *queue, i, j int, mode Durability, interval time.Duration
 		}
 		w.unsynced, w.lastSync = false, time.Now()
 	}
+	synced := time.Now()
 	w.crc = crc32.Update(w.crc, crcTable, buf)
 	l.publish(q, i, j, buf)
+	var stats CommitStats
+	if l.opts.OnCommit != nil { // gathered before the acknowledgments, while the batches are certainly ours
+		stats = CommitStats{Batches: j - i, Bytes: len(buf), Write: written.Sub(started), Waits: make([]time.Duration, 0, j-i)}
+		if mode == DurabilityAlways {
+			stats.Sync = synced.Sub(written)
+		}
+		for _, p := range q.batches[i:j] {
+			stats.Records += int(p.res.LastSeq - p.res.FirstSeq + 1)
+			stats.Waits = append(stats.Waits, synced.Sub(p.submitted))
+		}
+	}
 	for _, p := range q.batches[i:j] {
 		p.wg.Done()
+	}
+	if l.opts.OnCommit != nil {
+		l.opts.OnCommit(stats)
 	}
 	if mode == DurabilityInterval && time.Since(w.lastSync) >= interval {
 		l.sync()

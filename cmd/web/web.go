@@ -2,224 +2,235 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/eventsql/eventsql/database"
-	"github.com/eventsql/eventsql/schema"
 )
 
-// maxBody is the largest request body accepted; larger ones get 413.
-const maxBody = 8 << 20
+// Options configure the server. The zero value of each field means its default.
+type Options struct {
+	Addr string // listen address; default 127.0.0.1:8080
+	// Token, when set, is required as "Authorization: Bearer <token>" on every request but
+	// GET /healthz. ReadToken allows only reads: GET requests, the event feed, and POST
+	// /v1/sql with read-only statements. A non-loopback Addr without Token is refused.
+	Token, ReadToken string
+	MaxBody          int64         // request body limit in bytes; default 8 MiB (413 beyond)
+	StatementTimeout time.Duration // default 30 s (504 with SQLSTATE 57014 beyond)
+	MaxWatchers      int           // concurrent /v1/events streams; default 64 (503 beyond)
+	Heartbeat        time.Duration // the longest a following stream stays silent; default 15 s
+	// MaxLag is how many events a following watcher may fall behind the head before its
+	// stream ends with an error line saying where to resume; default 100000.
+	MaxLag          uint64
+	ShutdownTimeout time.Duration // how long in-flight requests get at shutdown; default 10 s
+	Logger          *slog.Logger  // request and lifecycle logs; nil discards
+	// Ready, if set, is called with the bound address once the server accepts connections
+	// (useful with Addr "127.0.0.1:0").
+	Ready func(addr string)
+}
 
-// Serve listens on addr and serves until ctx is done, then shuts down gracefully: it stops
-// accepting, lets in-flight requests finish (up to 10 s) and returns.
-func Serve(ctx context.Context, db *database.DB, addr string, logger *slog.Logger) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("web: listen on %s: %w", addr, err)
+func (o Options) withDefaults() Options {
+	if o.Addr == "" {
+		o.Addr = "127.0.0.1:8080"
 	}
-	srv := &http.Server{Handler: Handler(db, logger), ReadHeaderTimeout: 10 * time.Second}
-	logger.Info("serving HTTP", "addr", ln.Addr().String(), "data", db.Dir())
+	if o.MaxBody <= 0 {
+		o.MaxBody = 8 << 20
+	}
+	if o.StatementTimeout <= 0 {
+		o.StatementTimeout = 30 * time.Second
+	}
+	if o.MaxWatchers <= 0 {
+		o.MaxWatchers = 64
+	}
+	if o.Heartbeat <= 0 {
+		o.Heartbeat = 15 * time.Second
+	}
+	if o.MaxLag == 0 {
+		o.MaxLag = 100000
+	}
+	if o.ShutdownTimeout <= 0 {
+		o.ShutdownTimeout = 10 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// ErrInsecureBind is returned by Serve for a non-loopback address without a token.
+var ErrInsecureBind = errors.New("web: refusing to listen on a non-loopback address without --token")
+
+// Server is the HTTP API over one database.
+type Server struct {
+	db      *database.DB
+	opts    Options
+	log     *slog.Logger
+	metrics *metrics
+	// watchers holds a slot per open /v1/events stream: the cap on concurrent watchers.
+	watchers chan struct{}
+	// stopping is closed when shutdown begins, so that streams end instead of holding it up.
+	stopping chan struct{}
+	stopOnce sync.Once
+}
+
+// New returns a server for db. It does not listen: use Serve, or mount Handler yourself.
+func New(db *database.DB, opts Options) *Server {
+	opts = opts.withDefaults()
+	s := &Server{db: db, opts: opts, log: opts.Logger,
+		watchers: make(chan struct{}, opts.MaxWatchers), stopping: make(chan struct{})}
+	s.metrics = newMetrics(s)
+	return s
+}
+
+// Serve listens on opts.Addr and serves db until ctx is done, then shuts down gracefully: it
+// stops accepting, ends event streams with a closing line, lets in-flight requests finish (up
+// to opts.ShutdownTimeout) and returns. The caller closes db afterwards, which snapshots.
+func Serve(ctx context.Context, db *database.DB, opts Options) error {
+	s := New(db, opts)
+	if err := CheckBind(s.opts.Addr, s.opts.Token); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", s.opts.Addr)
+	if err != nil {
+		return fmt.Errorf("web: listen on %s: %w", s.opts.Addr, err)
+	}
+	return s.serve(ctx, ln)
+}
+
+func (s *Server) serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	srv.RegisterOnShutdown(s.stop)
+	seq, hash := s.db.Head()
+	s.log.Info("serving HTTP", "addr", ln.Addr().String(), "data", s.db.Dir(), "head_seq", seq, "head_hash", hash,
+		"auth", s.opts.Token != "", "read_token", s.opts.ReadToken != "")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if s.opts.Ready != nil {
+		s.opts.Ready(ln.Addr().String())
+	}
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	s.log.Info("shutting down: finishing in-flight requests", "timeout", s.opts.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), s.opts.ShutdownTimeout)
 	defer cancel()
-	return srv.Shutdown(sctx)
+	err := srv.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = srv.Close()
+	}
+	s.log.Info("HTTP server stopped")
+	return err
 }
 
-// Handler returns the HTTP API's handler.
-func Handler(db *database.DB, logger *slog.Logger) http.Handler {
+// stop tells streams to end; it runs when shutdown begins.
+func (s *Server) stop() { s.stopOnce.Do(func() { close(s.stopping) }) }
+
+// CheckBind returns ErrInsecureBind for a non-loopback listen address when token is empty.
+func CheckBind(addr, token string) error {
+	if token != "" {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("web: bad listen address %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("%w (%s)", ErrInsecureBind, addr)
+}
+
+// Handler returns the API's handler with its middleware: request ids, logs, metrics, auth and
+// body limits.
+func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/sql", func(w http.ResponseWriter, r *http.Request) { handleSQL(db, w, r) })
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		seq, _ := db.Log().Head()
-		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "seq": seq})
-	})
-	return logRequests(mux, logger)
+	handle := func(pattern string, access accessLevel, h http.HandlerFunc) {
+		mux.Handle(pattern, s.authorize(access, h))
+	}
+	handle("GET /healthz", public, s.healthz)
+	handle("GET /metrics", read, s.metrics.handler.ServeHTTP)
+	handle("POST /v1/sql", sqlAccess, s.handleSQL)
+	handle("GET /v1/tables", read, s.listTables)
+	handle("GET /v1/tables/{table}", read, s.getTable)
+	handle("GET /v1/tables/{table}/rows", read, s.listRows)
+	handle("POST /v1/tables/{table}/rows", write, s.insertRows)
+	handle("GET /v1/tables/{table}/rows/{key}", read, s.getRow)
+	handle("PUT /v1/tables/{table}/rows/{key}", write, s.putRow)
+	handle("PATCH /v1/tables/{table}/rows/{key}", write, s.patchRow)
+	handle("DELETE /v1/tables/{table}/rows/{key}", write, s.deleteRow)
+	handle("GET /v1/tables/{table}/rows/{key}/history", read, s.rowHistory)
+	handle("GET /v1/events", read, s.events)
+	handle("POST /v1/admin/snapshot", write, s.snapshot)
+	handle("GET /v1/admin/verify", read, s.verify)
+	handle("GET /v1/admin/backup", write, s.backup)
+	return s.observe(s.limitBody(jsonMisses(mux)))
 }
 
-type sqlRequest struct {
-	SQL         string `json:"sql"`
-	Params      []any  `json:"params"`
-	Transaction bool   `json:"transaction"`
-}
-
-type column struct {
-	Name string `json:"name"`
-	Type string `json:"type"`
-}
-
-type sqlResponse struct {
-	Columns      []column `json:"columns"`
-	Rows         [][]any  `json:"rows"`
-	RowsAffected int64    `json:"rows_affected"`
-	Tag          string   `json:"tag"`
-	Seq          uint64   `json:"seq"`
-}
-
-// handleSQL runs the statements of {"sql": …, "params": […]} and returns the last result.
-// With "transaction": true they run inside BEGIN … COMMIT.
-func handleSQL(db *database.DB, w http.ResponseWriter, r *http.Request) {
-	var req sqlRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
-	dec.UseNumber()
-	if err := dec.Decode(&req); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeError(w, http.StatusRequestEntityTooLarge, "request_too_large", fmt.Sprintf("request body over %d bytes", maxBody))
-			return
-		}
-		writeError(w, http.StatusBadRequest, "bad_request", "invalid JSON body: "+err.Error())
-		return
-	}
-	if req.SQL == "" {
-		writeError(w, http.StatusBadRequest, "bad_request", `missing "sql"`)
-		return
-	}
-	params, err := jsonParams(req.Params)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
-		return
-	}
-	sess := db.Session()
-	defer sess.Close()
-	ctx := r.Context()
-	if req.Transaction {
-		if _, err := sess.Exec(ctx, "BEGIN"); err != nil {
-			writeDBError(w, err)
-			return
-		}
-	}
-	results, err := sess.Exec(ctx, req.SQL, params...)
-	if err == nil && req.Transaction {
-		var res []*database.Result
-		res, err = sess.Exec(ctx, "COMMIT")
-		if err == nil && len(res) == 1 && res[0].Tag == "ROLLBACK" {
-			err = errors.New("transaction rolled back")
-		}
-	}
-	if err != nil {
-		writeDBError(w, err)
-		return
-	}
-	seq, _ := db.Log().Head()
-	out := sqlResponse{Rows: [][]any{}, Columns: []column{}, Seq: seq}
-	if n := len(results); n > 0 {
-		last := results[n-1]
-		out.RowsAffected, out.Tag = last.RowsAffected, last.Tag
-		for _, c := range last.Columns {
-			out.Columns = append(out.Columns, column{Name: c.Name, Type: c.Type.String()})
-		}
-		for _, row := range last.Rows {
-			out.Rows = append(out.Rows, jsonRow(row))
-		}
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-// jsonParams converts JSON parameters: numbers without a fraction become integers.
-func jsonParams(in []any) ([]any, error) {
-	out := make([]any, len(in))
-	for i, p := range in {
-		switch x := p.(type) {
-		case json.Number:
-			if n, err := x.Int64(); err == nil {
-				out[i] = n
-			} else if f, err := x.Float64(); err == nil {
-				out[i] = f
-			} else {
-				return nil, fmt.Errorf("params[%d]: bad number %s", i, x)
-			}
-		case nil, string, bool:
-			out[i] = x
-		default:
-			return nil, fmt.Errorf("params[%d]: unsupported JSON type %T (use null, number, string or boolean)", i, p)
-		}
-	}
-	return out, nil
-}
-
-func jsonRow(row schema.Row) []any {
-	out := make([]any, len(row))
-	for i, v := range row {
-		switch v.Kind() {
-		case schema.KindNull:
-			out[i] = nil
-		case schema.KindInt:
-			out[i] = v.Int()
-		case schema.KindFloat:
-			out[i] = v.Float()
-		case schema.KindBool:
-			out[i] = v.Bool()
-		default:
-			out[i] = v.String()
-		}
-	}
-	return out
-}
-
-func writeJSON(w http.ResponseWriter, status int, body any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(body)
-}
-
-func writeError(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, map[string]any{"error": map[string]any{"code": code, "message": msg}})
-}
-
-// writeDBError maps an SQL error to a status: client mistakes are 4xx, conflicts 409.
-func writeDBError(w http.ResponseWriter, err error) {
-	var se *schema.Error
-	if !errors.As(err, &se) {
-		writeError(w, http.StatusInternalServerError, "internal_error", err.Error())
-		return
-	}
-	status := http.StatusBadRequest
-	switch {
-	case se.Code == schema.CodeSerialization || se.Code == schema.CodeUnique:
-		status = http.StatusConflict
-	case se.Code == schema.CodeUndefinedTable:
-		status = http.StatusNotFound
-	case se.Code[:2] == "XX" || se.Code[:2] == "58":
-		status = http.StatusInternalServerError
-	}
-	body := map[string]any{"code": se.Code, "message": se.Message}
-	if se.Line > 0 {
-		body["position"] = fmt.Sprintf("%d:%d", se.Line, se.Col)
-	}
-	writeJSON(w, status, map[string]any{"error": body})
-}
-
-// logRequests logs one line per request with method, path, status and duration.
-func logRequests(next http.Handler, logger *slog.Logger) http.Handler {
+// jsonMisses answers requests that match no endpoint (404) or none for their method (405, with
+// Allow) in the API's JSON error shape instead of ServeMux's plain text.
+func jsonMisses(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-			"duration", time.Since(start))
+		if _, pattern := mux.Handler(r); pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(&missWriter{ResponseWriter: w, r: r}, r)
 	})
 }
 
-type statusRecorder struct {
+// missWriter replaces ServeMux's plain-text error with a JSON one of the same status.
+type missWriter struct {
 	http.ResponseWriter
-	status int
+	r     *http.Request
+	wrote bool
 }
 
-func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
+func (m *missWriter) WriteHeader(code int) {
+	if m.wrote {
+		return
+	}
+	m.wrote = true
+	reason := "not_found"
+	if code == http.StatusMethodNotAllowed {
+		reason = "method_not_allowed"
+	}
+	m.ResponseWriter.Header().Del("X-Content-Type-Options")
+	writeError(m.ResponseWriter, code, reason, fmt.Sprintf("no endpoint %s %s", m.r.Method, m.r.URL.Path))
+}
+
+func (m *missWriter) Write(b []byte) (int, error) {
+	if !m.wrote {
+		m.WriteHeader(http.StatusNotFound)
+	}
+	return len(b), nil
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	seq, hash := s.db.Head()
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "seq": seq, "hash": hash})
+}
+
+// limitBody caps every request body at opts.MaxBody; reading past it fails with a
+// *http.MaxBytesError, which handlers answer with 413.
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > s.opts.MaxBody {
+			writeError(w, http.StatusRequestEntityTooLarge, "request_too_large",
+				fmt.Sprintf("request body of %d bytes is over the limit of %d", r.ContentLength, s.opts.MaxBody))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBody)
+		next.ServeHTTP(w, r)
+	})
 }

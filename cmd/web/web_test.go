@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -27,7 +26,7 @@ func TestSQL(t *testing.T) {
 	db, err := database.Open(t.TempDir(), &database.Options{NoSync: true})
 	require.NoError(t, err)
 	defer db.Close()
-	h := Handler(db, slog.New(slog.DiscardHandler))
+	h := New(db, Options{}).Handler()
 
 	code, out := post(t, h, `{"sql": "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)"}`)
 	require.Equal(t, 200, code, out)
