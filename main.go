@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -43,7 +44,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("eventsql", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dataDir := fs.String("data", "eventsql-data", "data `directory` (created if missing)")
-	command := fs.String("c", "", "run one `command` (SQL or a meta-command) and exit")
+	var commands commandList
+	fs.Var(&commands, "c", "run a `command` (SQL or a meta-command) and exit; repeat -c to run several in order, as psql does")
 	webMode := fs.Bool("web", false, "serve the HTTP API instead of the REPL")
 	addr := fs.String("addr", "127.0.0.1:8080", "HTTP listen `address` for --web")
 	durability := fs.String("durability", "always", "when COMMIT returns: `always` (after fdatasync), interval[=10ms] (a crash may lose that much), off (tests only)")
@@ -108,9 +110,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "eventsql: %v\n", err)
 			code = 1
 		}
-	case *command != "":
-		if repl.New(db, stdout, stderr).Command(*command) != nil {
-			code = 1
+	case len(commands) > 0:
+		sh := repl.New(db, stdout, stderr)
+		for _, c := range commands {
+			if sh.Command(c) != nil {
+				code = 1
+				break // as psql -c: stop at the first failing command
+			}
 		}
 	case isTerminal(stdin):
 		if err := repl.New(db, stdout, stdout).Interactive(historyFile()); err != nil {
@@ -206,3 +212,9 @@ func backupRestore(cmd string, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "%s: ok: head seq %d, hash %s\n", cmd, m.Seq, m.Hash)
 	return 0
 }
+
+// commandList collects the -c flags in order.
+type commandList []string
+
+func (c *commandList) String() string     { return strings.Join(*c, "; ") }
+func (c *commandList) Set(v string) error { *c = append(*c, v); return nil }

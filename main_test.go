@@ -34,6 +34,12 @@ func TestScriptAndCommand(t *testing.T) {
 	_, out, _ = runCmd(t, "", "--data", dir, "-c", "SELECT count(*) FROM t")
 	assert.Contains(t, out, "     2\n", "the statement after the error did not run")
 
+	code, out, _ = runCmd(t, "", "--data", dir, "-c", "INSERT INTO t VALUES (5)", "-c", "SELECT * FROM nope", "-c", "INSERT INTO t VALUES (6)")
+	assert.Equal(t, 1, code, "several -c run in order and stop at the first error, as psql's do")
+	assert.Equal(t, "INSERT 0 1\n", out)
+	_, out, _ = runCmd(t, "", "--data", dir, "-c", "SELECT max(id) FROM t")
+	assert.Contains(t, out, "  5\n")
+
 	code, _, errOut = runCmd(t, "", "--data", dir, "--durability", "sometimes")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "--durability")
