@@ -93,24 +93,11 @@ type subqueryValues struct {
 // inSubquery compiles x [NOT] IN (SELECT y ...) with the NULL rules of IN lists: true on a
 // match; else NULL if x or some y is NULL; else false — and always false for an empty result.
 func (c *compiler) inSubquery(n *parser.InExpr) (*expr, error) {
-	x, err := c.compile(n.X)
+	x, q, correlated, err := c.compareWithSubquery(n, n.X, n.Select, "=")
 	if err != nil {
 		return nil, err
-	}
-	q, correlated, err := c.subplan(n.Select)
-	if err != nil {
-		return nil, err
-	}
-	if len(q.cols) != 1 {
-		return nil, errAt(n, schema.CodeSyntax, "subquery has too many columns")
 	}
 	t := q.cols[0].Type
-	if x, err = coerce(x, baseType(t), n.X); err != nil {
-		return nil, err
-	}
-	if !comparable(x.typ, t) {
-		return nil, errOperator(n, "=", x.typ, t)
-	}
 	byKey := x.typ.Kind == t.Kind
 	run := runner(c, correlated, func() (*subqueryValues, error) {
 		sv := &subqueryValues{}
@@ -162,4 +149,29 @@ func (sv *subqueryValues) member(v schema.Value) schema.Value {
 		return schema.Null
 	}
 	return schema.Bool(false)
+}
+
+// compareWithSubquery compiles the left operand and plans the one-column subquery of
+// x IN (SELECT …) and x op ANY/ALL (SELECT …), coercing x to the column's type; op names the
+// comparison in a type error.
+func (c *compiler) compareWithSubquery(at parser.Node, left parser.Expr, sel parser.Stmt, op string) (*expr, *query, bool, error) {
+	x, err := c.compile(left)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	q, correlated, err := c.subplan(sel)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if len(q.cols) != 1 {
+		return nil, nil, false, errAt(at, schema.CodeSyntax, "subquery has too many columns")
+	}
+	t := q.cols[0].Type
+	if x, err = coerce(x, baseType(t), left); err != nil {
+		return nil, nil, false, err
+	}
+	if !comparable(x.typ, t) {
+		return nil, nil, false, errOperator(at, op, x.typ, t)
+	}
+	return x, q, correlated, nil
 }

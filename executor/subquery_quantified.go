@@ -10,23 +10,9 @@ import (
 // a comparison was NULL, the answer is NULL. Over no rows ANY is false and ALL is true.
 // x = ANY (...) is x IN (...); x <> ALL (...) is x NOT IN (...).
 func (c *compiler) quantified(n *parser.QuantifiedExpr) (*expr, error) {
-	x, err := c.compile(n.X)
+	x, q, correlated, err := c.compareWithSubquery(n, n.X, n.Select, n.Op.String())
 	if err != nil {
 		return nil, err
-	}
-	q, correlated, err := c.subplan(n.Select)
-	if err != nil {
-		return nil, err
-	}
-	if len(q.cols) != 1 {
-		return nil, errAt(n, schema.CodeSyntax, "subquery has too many columns")
-	}
-	t := q.cols[0].Type
-	if x, err = coerce(x, baseType(t), n.X); err != nil {
-		return nil, err
-	}
-	if !comparable(x.typ, t) {
-		return nil, errOperator(n, n.Op.String(), x.typ, t)
 	}
 	run := runner(c, correlated, func() ([]schema.Value, error) {
 		var vals []schema.Value
