@@ -7,17 +7,39 @@ import (
 	"github.com/eventsql/eventsql/schema"
 )
 
-// power compiles x ^ y. PostgreSQL's ^ for integers and floats is the double precision
-// operator (its numeric overload is the only other), with errors instead of infinities and
-// complex results.
+// power compiles x ^ y. PostgreSQL has two: numeric ^ numeric, chosen when an operand is
+// numeric and neither is a float (2 ^ 0.5 is numeric), and double precision ^ double precision
+// for everything else, with errors instead of infinities and complex results.
 func (c *compiler) power(n *parser.BinaryExpr) (*expr, error) {
 	var es [2]*expr
-	for i, e := range []parser.Expr{n.L, n.R} {
+	ops := []parser.Expr{n.L, n.R}
+	for i, e := range ops {
 		x, err := c.compile(e)
 		if err != nil {
 			return nil, err
 		}
-		if x, err = coerce(x, schema.Double, e); err != nil {
+		es[i] = x
+	}
+	if numericPowerOperands(es[0].typ, es[1].typ) {
+		for i, x := range es {
+			x, err := coerce(x, schema.Numeric, ops[i])
+			if err != nil {
+				return nil, err
+			}
+			es[i] = castTo(x, schema.Numeric)
+		}
+		return binaryFunc(anonymous, schema.Numeric, es[0], es[1], func(x, y schema.Value) (schema.Value, error) {
+			r, err := numericPower(x.Decimal(), y.Decimal())
+			if err != nil {
+				return schema.Null, err
+			}
+			return numericResult(r)
+		}), nil
+	}
+	for i, e := range ops {
+		x := es[i]
+		x, err := coerce(x, schema.Double, e)
+		if err != nil {
 			return nil, err
 		}
 		if !isNumeric(x.typ) {
@@ -32,6 +54,13 @@ func (c *compiler) power(n *parser.BinaryExpr) (*expr, error) {
 		eval: strict2(es[0], es[1], func(a, b schema.Value) (schema.Value, error) {
 			return pow(a.Float(), b.Float())
 		})}, nil
+}
+
+// numericPowerOperands reports whether x ^ y takes the numeric operator: one operand numeric,
+// none a float.
+func numericPowerOperands(l, r schema.Type) bool {
+	return (l.Kind == schema.KindNumeric || r.Kind == schema.KindNumeric) &&
+		l.Kind != schema.KindFloat && r.Kind != schema.KindFloat
 }
 
 const codeInvalidPower = "2201F"

@@ -118,7 +118,9 @@ func (p *planner) prepareSubquery(n *parser.SubqueryTable) (*unit, error) {
 	if n.Alias == "" {
 		return nil, errAt(n, schema.CodeSyntax, "subquery in FROM must have an alias")
 	}
-	q, err := p.planQuery(n.Select)
+	inner := *p
+	inner.keepUnknown = false // only the select list of a set operation's operand stays unknown
+	q, err := inner.planQuery(n.Select)
 	if err != nil {
 		return nil, err
 	}

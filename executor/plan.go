@@ -15,6 +15,10 @@ type planner struct {
 	x     *execution
 	outer *scope
 	corr  *correlation
+	// keepUnknown leaves the select list's unknown-typed columns (NULL, '5') unknown instead of
+	// making them text: a SELECT that is an operand of UNION/INTERSECT/EXCEPT, whose column
+	// types are resolved across both operands (SELECT 1 UNION SELECT NULL is integer).
+	keepUnknown bool
 }
 
 func (p *planner) newScope(cols []column) *scope { return newScope(cols, p.outer, p.corr) }
@@ -75,7 +79,7 @@ func (p *planner) planSelect(s *parser.SelectStmt) (*query, error) {
 		}
 		c = &compiler{x: p.x, sc: g.out, group: g, clause: "SELECT"}
 	}
-	exprs, cols, err := compileItems(c, items, g)
+	exprs, cols, err := compileItems(c, items, g, p.keepUnknown)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +278,7 @@ func groupKeys(groupBy []parser.Expr, items []selectItem, sc *scope) ([]parser.E
 }
 
 // compileItems compiles the select list and names its columns.
-func compileItems(c *compiler, items []selectItem, g *grouping) ([]*expr, []Column, error) {
+func compileItems(c *compiler, items []selectItem, g *grouping, keepUnknown bool) ([]*expr, []Column, error) {
 	exprs := make([]*expr, len(items))
 	cols := make([]Column, len(items))
 	for i, it := range items {
@@ -292,7 +296,7 @@ func compileItems(c *compiler, items []selectItem, g *grouping) ([]*expr, []Colu
 		if err != nil {
 			return nil, nil, err
 		}
-		if isUnknown(e.typ) {
+		if isUnknown(e.typ) && !keepUnknown {
 			e, _ = coerce(e, schema.Text, it.ast)
 		}
 		name := e.name

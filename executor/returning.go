@@ -30,7 +30,7 @@ func (x *execution) planReturning(items []parser.SelectItem, sc *scope) (*return
 		return nil, err
 	}
 	c := &compiler{x: x, sc: sc, clause: "RETURNING"}
-	exprs, cols, err := compileItems(c, expanded, nil)
+	exprs, cols, err := compileItems(c, expanded, nil, false)
 	if err != nil {
 		return nil, err
 	}

@@ -12,11 +12,11 @@ import (
 // the left side produced them, then (for UNION) the right side's new ones.
 
 func (p *planner) planSetOp(s *parser.SetOpStmt) (*query, error) {
-	l, err := p.planQuery(s.Left)
+	l, err := p.planOperand(s.Left)
 	if err != nil {
 		return nil, err
 	}
-	r, err := p.planQuery(s.Right)
+	r, err := p.planOperand(s.Right)
 	if err != nil {
 		return nil, err
 	}
@@ -31,7 +31,7 @@ func (p *planner) planSetOp(s *parser.SetOpStmt) (*query, error) {
 			return nil, err
 		}
 		cols[i] = Column{Name: l.cols[i].Name, Type: t}
-		lcast[i], rcast[i] = castTo(columnExpr(i, l.cols[i].Type), t), castTo(columnExpr(i, r.cols[i].Type), t)
+		lcast[i], rcast[i] = operandColumn(i, l.cols[i].Type, t), operandColumn(i, r.cols[i].Type, t)
 	}
 	op := &setOp{x: p.x, op: s.Op, all: s.All,
 		left: &projectOp{in: l.root, exprs: lcast}, right: &projectOp{in: r.root, exprs: rcast}}
@@ -44,6 +44,36 @@ func (p *planner) planSetOp(s *parser.SetOpStmt) (*query, error) {
 		return nil, err
 	}
 	return &query{root: root, cols: cols}, nil
+}
+
+// planOperand plans an operand of a set operation. A SELECT keeps its unknown-typed columns
+// unknown, so that they take the type of the other operand's column, as in PostgreSQL; a
+// nested set operation has resolved its own (two unknowns make text).
+func (p *planner) planOperand(stmt parser.Stmt) (*query, error) {
+	if _, ok := stmt.(*parser.SelectStmt); ok {
+		leaf := *p
+		leaf.keepUnknown = true
+		return leaf.planQuery(stmt)
+	}
+	inner := *p
+	inner.keepUnknown = false
+	return inner.planQuery(stmt)
+}
+
+// operandColumn reads column i of an operand's row, of type from, as type to. An unknown
+// column holds NULLs and literal text, which is read as a value of the type (22P02 if it is not
+// one: SELECT 1 UNION SELECT 'x').
+func operandColumn(i int, from, to schema.Type) *expr {
+	if !isUnknown(from) {
+		return castTo(columnExpr(i, from), to)
+	}
+	return &expr{typ: to, eval: func(row schema.Row) (schema.Value, error) {
+		v := row[i]
+		if v.IsNull() || v.Kind() != schema.KindText {
+			return v, nil
+		}
+		return parseText(v.Text(), to)
+	}}
 }
 
 // columnExpr reads column i of its row.
