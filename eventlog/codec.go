@@ -14,7 +14,7 @@ import (
 //
 //	table   uvarint ID, string Name, uvarint n, n × column, uvarint m, m × index,
 //	        uvarint NextColumnID
-//	column  uvarint ID, string Name, type, byte flags (1 = NOT NULL), string Default
+//	column  uvarint ID, string Name, type, byte flags (1 = NOT NULL, 2 = SERIAL), string Default
 //	type    byte Kind, byte Width, uvarint Length, and for KindNumeric uvarint Scale
 //	index   string Name, uvarint n, n × uvarint column ID, byte Method,
 //	        byte flags (1 = unique, 2 = primary, 4 = constraint)
@@ -32,6 +32,7 @@ import (
 //	             (0 NO ACTION, 1 RESTRICT, 2 CASCADE, 3 SET NULL)
 const (
 	columnNotNull = 1
+	columnSerial  = 2
 
 	indexUnique     = 1
 	indexPrimary    = 2
@@ -100,6 +101,9 @@ func appendColumn(buf []byte, c *schema.Column) []byte {
 	var flags byte
 	if c.NotNull {
 		flags |= columnNotNull
+	}
+	if c.Serial {
+		flags |= columnSerial
 	}
 	return appendString(append(buf, flags), c.Default)
 }
@@ -267,7 +271,8 @@ func (d *decoder) column() schema.Column {
 	if c.Type.Kind == schema.KindNumeric {
 		c.Type.Scale = int(d.bounded("numeric scale", math.MaxInt32))
 	}
-	c.NotNull = d.flags("column flags", columnNotNull)&columnNotNull != 0
+	flags := d.flags("column flags", columnNotNull|columnSerial)
+	c.NotNull, c.Serial = flags&columnNotNull != 0, flags&columnSerial != 0
 	c.Default = d.string("column default")
 	return c
 }

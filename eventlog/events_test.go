@@ -15,7 +15,7 @@ var testTable = schema.Table{
 	ID:   7,
 	Name: "accounts",
 	Columns: []schema.Column{
-		{ID: 1, Name: "id", Type: schema.BigInt, NotNull: true},
+		{ID: 1, Name: "id", Type: schema.BigInt, NotNull: true, Serial: true},
 		{ID: 2, Name: "owner", Type: schema.Varchar(40), Default: "'nobody'"},
 		{ID: 4, Name: "balance", Type: schema.Double},
 		{ID: 5, Name: "opened", Type: schema.Timestamp},

@@ -99,6 +99,9 @@ func (x *execution) addColumn(s *parser.AlterTableStmt, def *schema.Table, rows 
 	if err != nil {
 		return err
 	}
+	if col.Serial {
+		return errAtPos(cd.At, schema.CodeFeatureUnsupported, "adding a serial column to an existing table is not supported")
+	}
 	fill := schema.Null
 	if cd.Default != nil {
 		e, err := x.compileDefaultExpr(cd.Default, col)

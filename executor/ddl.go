@@ -105,6 +105,13 @@ type keyConstraint struct {
 
 // columnDef checks one column definition: its type and its DEFAULT, stored as SQL text.
 func (x *execution) columnDef(cd parser.ColumnDef) (schema.Column, error) {
+	if t, ok := serialTypes[strings.ToUpper(cd.Type.Name)]; ok && len(cd.Type.Args) == 0 {
+		// SERIAL is INTEGER NOT NULL whose default draws from the column's own counter.
+		if cd.Default != nil {
+			return schema.Column{}, errAtPos(cd.At, schema.CodeSyntax, "multiple default values specified for column %q", cd.Name)
+		}
+		return schema.Column{Name: cd.Name, Type: t, NotNull: true, Serial: true}, nil
+	}
 	t, err := resolveType(cd.Type)
 	if err != nil {
 		return schema.Column{}, err
@@ -321,4 +328,11 @@ func (x *execution) dropIndex(s *parser.DropIndexStmt) (*Result, error) {
 		}
 	}
 	return &Result{Tag: "DROP INDEX"}, nil
+}
+
+// serialTypes are the SERIAL type names and the integer type of each.
+var serialTypes = map[string]schema.Type{
+	"SERIAL": schema.Integer, "SERIAL4": schema.Integer,
+	"BIGSERIAL": schema.BigInt, "SERIAL8": schema.BigInt,
+	"SMALLSERIAL": schema.SmallInt, "SERIAL2": schema.SmallInt,
 }

@@ -283,6 +283,10 @@ func assignment(e *expr, col schema.Column, at parser.Node) (*expr, error) {
 func (x *execution) defaults(def *schema.Table) ([]*expr, error) {
 	out := make([]*expr, len(def.Columns))
 	for i, col := range def.Columns {
+		if col.Serial {
+			out[i] = x.serialDefault(def, col)
+			continue
+		}
 		if col.Default == "" {
 			continue
 		}
@@ -331,4 +335,17 @@ func (x *execution) compileDefaultExpr(ast parser.Expr, col schema.Column) (*exp
 		return nil, err
 	}
 	return assignment(e, col, ast)
+}
+
+// serialDefault is the default of a SERIAL column: the next value of its counter, drawn
+// anew for each row (storage.Tx.NextSerial), within the range of the column's type.
+func (x *execution) serialDefault(def *schema.Table, col schema.Column) *expr {
+	tx, t := x.env.Tx, col.Type
+	return &expr{typ: t, name: col.Name, eval: func(schema.Row) (schema.Value, error) {
+		n := tx.NextSerial(def.ID, col.ID)
+		if limit := int64(1)<<(8*t.Width-1) - 1; n > limit {
+			return schema.Null, schema.Errorf("2200H", "nextval: reached maximum value of sequence \"%s_%s_seq\" (%d)", def.Name, col.Name, limit)
+		}
+		return schema.Int(n), nil
+	}}
 }

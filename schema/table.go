@@ -12,6 +12,9 @@ type Column struct {
 	// Default is the SQL text of the column's DEFAULT expression, "" when it has none; the
 	// executor parses and evaluates it for each row that omits the column.
 	Default string
+	// Serial marks a SERIAL, SMALLSERIAL or BIGSERIAL column: a row that omits it gets one
+	// more than the largest value the column has ever held (storage keeps that counter).
+	Serial bool
 }
 
 // IndexMethod is how an index is organized.

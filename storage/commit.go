@@ -37,6 +37,11 @@ func (st *Store) Prepare(tx *Tx) (*State, error) {
 	if err := st.checkValidated(tx, cur); err != nil {
 		return nil, err
 	}
+	for ref, use := range tx.serials {
+		if t, ok := cur.tables[ref.table]; ok && t.SerialMax(ref.col) != use.base {
+			return nil, conflictError("another transaction drew values from serial column %d of table %q", ref.col, t.def.Name)
+		}
+	}
 	next := cur.Clone()
 	for i, e := range tx.events {
 		if err := next.Apply(cur.Seq()+1+uint64(i), e); err != nil {

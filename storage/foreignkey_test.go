@@ -151,9 +151,10 @@ func TestSnapshotConstraints(t *testing.T) {
 	assert.Equal(t, dump(plain.Current()), dump(s))
 }
 
-// olderSnapshot encodes s, which must hold no views and no constraints, in an older snapshot
-// format: version 2 lacks the constraints section after each table definition (two zero
-// counts when empty), version 1 also the views section at the end (one zero count).
+// olderSnapshot encodes s, which must hold no views, constraints or SERIAL columns, in an older
+// snapshot format: version 3 lacks the serials section at the end (one zero count), version 2
+// also the constraints section after each table definition (two zero counts when empty),
+// version 1 also the views section before the serials (one zero count).
 func olderSnapshot(t *testing.T, s *State, version uint32) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -161,6 +162,12 @@ func olderSnapshot(t *testing.T, s *State, version uint32) []byte {
 	require.NoError(t, encodeSnapshot(w, s, eventlog.Hash{}))
 	require.NoError(t, w.Flush())
 	data := buf.Bytes()
+	require.Equal(t, byte(0), data[len(data)-1], "an empty serials section is one zero byte")
+	data = data[:len(data)-1]
+	if version == 3 {
+		binary.LittleEndian.PutUint32(data[8:], version)
+		return binary.LittleEndian.AppendUint32(data, crc32.Checksum(data, crcTable))
+	}
 	for id := uint64(1); id <= s.maxTableID; id++ {
 		for _, v := range s.Catalog().Versions(id) {
 			if v.Table == nil {

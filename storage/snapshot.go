@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -22,7 +23,7 @@ import (
 //
 //	offset  size  field
 //	0       8     magic "ESQLSNAP"
-//	8       4     format version (3; 1 and 2 are still read, see below)
+//	8       4     format version (4; 1 to 3 are still read, see below)
 //	12      8     seq: the state is the result of events 1..seq
 //	20      8     commit time of the event at seq (unix nanos)
 //	28      32    the log's chain hash after seq (eventlog.Log.HashAt)
@@ -34,6 +35,8 @@ import (
 //	…       …     rows: uvarint #live tables, then per table (ascending id): uvarint id,
 //	              uvarint #rows, then per row (ascending row id): uvarint row id,
 //	              uvarint version, schema.AppendRow(row)
+//	…       …     serials (format 4): uvarint #counters, then per SERIAL column of a live
+//	              table: uvarint table id, uvarint column id, varint largest value held
 //	…       …     views (format version 2 and later): uvarint #views, then per view (ascending
 //	              id): uvarint id, uvarint #versions, then per version: uvarint seq,
 //	              1 byte dropped, eventlog.AppendView(definition)
@@ -42,10 +45,10 @@ import (
 // Indexes are not stored: they are rebuilt from the rows on load, which keeps the format
 // independent of how indexes are organized. Older files are still read: version 1 (written
 // before views existed) holds no views and no constraints sections, version 2 (before CHECK
-// and FOREIGN KEY) no constraints sections.
+// and FOREIGN KEY) no constraints sections, version 3 (before SERIAL) no serials section.
 const (
 	snapshotMagic   = "ESQLSNAP"
-	snapshotVersion = 3
+	snapshotVersion = 4
 	snapshotHeader  = 76
 	snapshotExt     = ".snap"
 )
@@ -202,8 +205,34 @@ func encodeSnapshot(w *bufio.Writer, s *State, hash eventlog.Hash) error {
 		}
 	}
 	buf = appendSnapshotViews(buf, s.cat)
+	buf = appendSnapshotSerials(buf, s, live)
 	_, err := w.Write(buf)
 	return err
+}
+
+// appendSnapshotSerials appends the serial counters section: for every SERIAL column of a live
+// table, the largest value it has held. Rows alone cannot tell it once the largest was deleted.
+func appendSnapshotSerials(buf []byte, s *State, live []uint64) []byte {
+	type counter struct {
+		table uint64
+		col   uint32
+		max   int64
+	}
+	var cs []counter
+	for _, id := range live {
+		t := s.tables[id]
+		for _, col := range t.def.Columns {
+			if col.Serial {
+				cs = append(cs, counter{id, col.ID, t.SerialMax(col.ID)})
+			}
+		}
+	}
+	buf = binary.AppendUvarint(buf, uint64(len(cs)))
+	for _, c := range cs {
+		buf = binary.AppendUvarint(binary.AppendUvarint(buf, c.table), uint64(c.col))
+		buf = binary.AppendVarint(buf, c.max)
+	}
+	return buf
 }
 
 // appendSnapshotViews appends the views section: every version of every view.
@@ -287,6 +316,9 @@ func decodeSnapshot(data []byte) (*State, eventlog.Hash, error) {
 	d.rows(s)
 	if version >= 2 {
 		d.views(s.cat)
+	}
+	if version >= 4 {
+		d.serials(s)
 	}
 	if d.err == nil && len(d.buf) != 0 {
 		d.err = fmt.Errorf("%d bytes after the last section", len(d.buf))
@@ -454,5 +486,30 @@ func (d *decoder) rows(s *State) {
 			t.put(rowID, version, row)
 		}
 		s.setTable(id, t)
+	}
+}
+
+// serials reads the serial counters section (format 4).
+func (d *decoder) serials(s *State) {
+	for n := d.count(); n > 0 && d.err == nil; n-- {
+		id, col := d.uvarint(), d.uvarint()
+		v, k := binary.Varint(d.buf)
+		if d.err != nil {
+			return
+		}
+		if k <= 0 {
+			d.err = fmt.Errorf("serial counter of table %d: truncated", id)
+			return
+		}
+		d.buf = d.buf[k:]
+		t, ok := s.tables[id]
+		if !ok || col > math.MaxUint32 || t.def.ColumnByID(uint32(col)) < 0 {
+			d.err = fmt.Errorf("serial counter of table %d column %d: no such column", id, col)
+			return
+		}
+		if t.serial == nil {
+			t.serial = map[uint32]int64{}
+		}
+		t.serial[uint32(col)] = max(t.serial[uint32(col)], v)
 	}
 }

@@ -34,6 +34,10 @@ type Table struct {
 	def  *schema.Table
 	rows *btree.BTreeG[rowItem]
 	idx  []index.Index
+	// serial holds, for each SERIAL column (by column ID), the largest value the column has
+	// ever held — deleted rows included, so a value is never handed out twice. It is derived
+	// from the events (put raises it) and stored in snapshots.
+	serial map[uint32]int64
 	// mu serializes clone, which writes the B-trees' copy-on-write contexts: two transactions
 	// may clone the same published table at once.
 	mu sync.Mutex
@@ -60,6 +64,12 @@ func (t *Table) clone() *Table {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	c := &Table{def: t.def, rows: t.rows.Clone(), idx: make([]index.Index, len(t.idx))}
+	if t.serial != nil {
+		c.serial = make(map[uint32]int64, len(t.serial))
+		for k, v := range t.serial {
+			c.serial[k] = v
+		}
+	}
 	for i, ix := range t.idx {
 		c.idx[i] = ix.Clone()
 	}
@@ -152,6 +162,7 @@ func (t *Table) checkUnique(self uint64, row schema.Row) error {
 // put stores row as row id (inserting or replacing) at version seq and updates every index.
 // The caller has checked uniqueness.
 func (t *Table) put(id, seq uint64, row schema.Row) {
+	t.raiseSerials(row)
 	old, had := t.rows.ReplaceOrInsert(rowItem{id: id, version: seq, row: row})
 	for i := range t.def.Indexes {
 		nk, _ := t.key(i, row)
@@ -200,3 +211,19 @@ func buildIndex(def *schema.Table, i int, t *Table) (index.Index, error) {
 	})
 	return built, err
 }
+
+// raiseSerials raises the counters of the SERIAL columns to the row's values.
+func (t *Table) raiseSerials(row schema.Row) {
+	for i, col := range t.def.Columns {
+		if !col.Serial || i >= len(row) || row[i].Kind() != schema.KindInt {
+			continue
+		}
+		if t.serial == nil {
+			t.serial = map[uint32]int64{}
+		}
+		t.serial[col.ID] = max(t.serial[col.ID], row[i].Int())
+	}
+}
+
+// SerialMax returns the largest value the SERIAL column col has held (0 if none).
+func (t *Table) SerialMax(col uint32) int64 { return t.serial[col] }

@@ -36,6 +36,45 @@ type Tx struct {
 	depends map[uint64]bool
 	// validated holds the tables whose every row the tx checked against a new CHECK.
 	validated map[uint64]bool
+	// serials holds, for each SERIAL column the tx drew values from (NextSerial), the last
+	// value it handed out and the column's counter in the base state.
+	serials map[serialRef]serialUse
+}
+
+type serialUse struct{ base, last int64 }
+
+type serialRef struct {
+	table uint64
+	col   uint32
+}
+
+// NextSerial hands out the next value of SERIAL column col of a table: one more than the
+// largest the column has held in the transaction's state or handed out by this transaction
+// (a value handed out but never written is skipped, as a PostgreSQL sequence skips it). Two
+// transactions drawing from one column at once would hand out the same values, so Prepare
+// fails the later committer with 40001 if the column's counter moved since it began.
+func (tx *Tx) NextSerial(tableID uint64, col uint32) int64 {
+	serialMax := func(s *State) int64 {
+		if t, ok := s.tables[tableID]; ok {
+			return t.SerialMax(col)
+		}
+		return 0
+	}
+	s := tx.base
+	if tx.cur != nil {
+		s = tx.cur
+	}
+	ref := serialRef{tableID, col}
+	if tx.serials == nil {
+		tx.serials = map[serialRef]serialUse{}
+	}
+	use, ok := tx.serials[ref]
+	if !ok {
+		use.base = serialMax(tx.base)
+	}
+	use.last = max(serialMax(s), use.last) + 1
+	tx.serials[ref] = use
+	return use.last
 }
 
 // Begin starts a transaction on the current state.

@@ -156,7 +156,7 @@ func mustHash(t *testing.T, st *Store) eventlog.Hash {
 func TestSnapshotVersion1(t *testing.T) {
 	st := openStore(t, t.TempDir(), &Options{NoSnapshots: true})
 	newWorkload(st, 3).run(t, 20)
-	for _, version := range []uint32{1, 2} {
+	for _, version := range []uint32{1, 2, 3} {
 		s, _, err := decodeSnapshot(olderSnapshot(t, st.Current(), version))
 		require.NoError(t, err, "format %d", version)
 		assert.Equal(t, dump(st.Current()), dump(s), "format %d", version)

@@ -130,7 +130,11 @@ func (sh *Shell) describe(name string) error {
 		if c.NotNull {
 			null = "not null"
 		}
-		cells[i] = []string{c.Name, c.Type.String(), null, c.Default}
+		dflt := c.Default
+		if c.Serial {
+			dflt = fmt.Sprintf("nextval('%s_%s_seq'::regclass)", t.Name, c.Name)
+		}
+		cells[i] = []string{c.Name, c.Type.String(), null, dflt}
 	}
 	fmt.Fprintf(sh.out, "Table %q\n", t.Name)
 	printTable(sh.out, []string{"Column", "Type", "Nullable", "Default"}, make([]bool, 4), cells)

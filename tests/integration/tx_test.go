@@ -179,3 +179,29 @@ func TestBadInputAppendsNothing(t *testing.T) {
 	assert.Equal(t, "one", res.Rows[0][1].Text())
 	assert.Equal(t, int64(2), res.Rows[1][2].Int())
 }
+
+// Two transactions drawing from one SERIAL column (without a unique index that would catch a
+// duplicate) cannot both commit: the later one fails with 40001 and appends nothing, and an
+// autocommit insert, which runs on the latest state, never collides.
+func TestSerialConcurrentTransactions(t *testing.T) {
+	db := openDB(t, &database.Options{NoSync: true})
+	ctx := context.Background()
+	_, err := db.Exec(ctx, "CREATE TABLE s (n SERIAL, who TEXT)")
+	require.NoError(t, err)
+	s1, s2 := db.Session(), db.Session()
+	mustExec(t, s1, "BEGIN")
+	mustExec(t, s2, "BEGIN")
+	mustExec(t, s1, "INSERT INTO s (who) VALUES ('one')")
+	mustExec(t, s2, "INSERT INTO s (who) VALUES ('two')")
+	mustExec(t, s1, "COMMIT")
+	_, err = s2.Exec(ctx, "COMMIT")
+	require.Error(t, err)
+	assert.Equal(t, schema.CodeSerialization, sqlState(err), "error: %v", err)
+	mustExec(t, s2, "INSERT INTO s (who) VALUES ('two again')")
+	res, err := db.Query(ctx, "SELECT n, who FROM s ORDER BY n")
+	require.NoError(t, err)
+	require.Len(t, res.Rows, 2)
+	assert.Equal(t, int64(1), res.Rows[0][0].Int())
+	assert.Equal(t, int64(2), res.Rows[1][0].Int())
+	verifyRebuild(t, db)
+}
