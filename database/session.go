@@ -146,7 +146,7 @@ func (db *DB) autocommit(ctx context.Context, stmt parser.Stmt, args []schema.Va
 
 func readOnly(stmt parser.Stmt) bool {
 	switch s := stmt.(type) {
-	case *parser.SelectStmt, *parser.SetOpStmt, *parser.SetStmt, *parser.ShowStmt:
+	case *parser.SelectStmt, *parser.SetOpStmt, *parser.WithStmt, *parser.SetStmt, *parser.ShowStmt:
 		return true
 	case *parser.ExplainStmt:
 		return !s.Analyze && readOnly(s.Stmt)

@@ -43,7 +43,7 @@ func Execute(ctx context.Context, env Env, stmt parser.Stmt, args []schema.Value
 		x.env.TxStart = x.stmtStart
 	}
 	switch s := stmt.(type) {
-	case *parser.SelectStmt, *parser.SetOpStmt:
+	case *parser.SelectStmt, *parser.SetOpStmt, *parser.WithStmt:
 		return x.query(s)
 	case *parser.InsertStmt:
 		return x.checkForeignKeys(x.insert(s))
@@ -104,6 +104,9 @@ type execution struct {
 	deps *dependencies
 	// checks caches the compiled CHECK constraints of the table definitions written to.
 	checks map[*schema.Table][]compiledCheck
+	// ctes are the common table expressions in scope while a query is planned, innermost
+	// last (cte.go).
+	ctes []cteDef
 	// stmtStart is when the statement began: statement_timestamp().
 	stmtStart time.Time
 }

@@ -28,7 +28,7 @@ func (x *execution) explain(s *parser.ExplainStmt) (*Result, error) {
 	}
 	var root *planNode
 	switch st := s.Stmt.(type) {
-	case *parser.SelectStmt, *parser.SetOpStmt:
+	case *parser.SelectStmt, *parser.SetOpStmt, *parser.WithStmt:
 		q, err := x.planner().planQuery(st)
 		if err != nil {
 			return nil, err

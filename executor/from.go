@@ -49,6 +49,9 @@ type term struct {
 func (p *planner) prepare(te parser.TableExpr) (*unit, error) {
 	switch n := te.(type) {
 	case *parser.TableName:
+		if c := p.x.lookupCTE(n.Name); c >= 0 {
+			return p.prepareCTE(n, c)
+		}
 		if v, st, asOf, err := p.x.bindView(n); v != nil || err != nil {
 			if err != nil {
 				return nil, err

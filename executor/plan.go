@@ -40,6 +40,8 @@ func (p *planner) planQuery(stmt parser.Stmt) (*query, error) {
 		return p.planSelect(s)
 	case *parser.SetOpStmt:
 		return p.planSetOp(s)
+	case *parser.WithStmt:
+		return p.planWith(s)
 	}
 	return nil, errUnsupported(stmt, "this statement as a query")
 }

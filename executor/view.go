@@ -130,6 +130,18 @@ func (x *execution) expandViewStars(stmt parser.Stmt) (parser.Stmt, error) {
 		c := *s
 		c.Left, c.Right = l, r
 		return &c, nil
+	case *parser.WithStmt:
+		// The main query's stars may stand for a CTE's columns: expand them with the CTEs in
+		// scope, as planning does.
+		done := x.pushCTEs(x.planner(), s)
+		q, err := x.expandViewStars(s.Query)
+		done()
+		if err != nil {
+			return nil, err
+		}
+		c := *s
+		c.Query = q
+		return &c, nil
 	case *parser.SelectStmt:
 		star := false
 		for _, it := range s.Columns {
@@ -160,7 +172,7 @@ func (x *execution) expandViewStars(stmt parser.Stmt) (parser.Stmt, error) {
 // (a view's query has none) and no dependency recording of the caller's.
 func (x *execution) forView(st *storage.State) *execution {
 	vx := *x
-	vx.read, vx.args, vx.deps = st, nil, nil
+	vx.read, vx.args, vx.deps, vx.ctes = st, nil, nil, nil
 	return &vx
 }
 

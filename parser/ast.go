@@ -282,6 +282,24 @@ type SetOpStmt struct {
 	Offset  Expr
 }
 
+// WithStmt is WITH name [(columns)] AS (query) [, ...] query: common table expressions, each a
+// named query that the main query (and the CTEs after it) can read like a table. Query is a
+// *SelectStmt or *SetOpStmt.
+type WithStmt struct {
+	At        Pos
+	Recursive bool
+	CTEs      []CTE
+	Query     Stmt
+}
+
+// CTE is one common table expression of a WITH.
+type CTE struct {
+	At      Pos
+	Name    string
+	Columns []string
+	Query   Stmt
+}
+
 // BeginStmt is BEGIN [TRANSACTION | WORK] or START TRANSACTION.
 type BeginStmt struct{ At Pos }
 
@@ -561,6 +579,7 @@ func (n *UpdateStmt) Pos() Pos      { return n.At }
 func (n *DeleteStmt) Pos() Pos      { return n.At }
 func (n *SelectStmt) Pos() Pos      { return n.At }
 func (n *SetOpStmt) Pos() Pos       { return n.At }
+func (n *WithStmt) Pos() Pos        { return n.At }
 func (n *BeginStmt) Pos() Pos       { return n.At }
 func (n *CommitStmt) Pos() Pos      { return n.At }
 func (n *RollbackStmt) Pos() Pos    { return n.At }
@@ -578,6 +597,7 @@ func (*UpdateStmt) stmtNode()      {}
 func (*DeleteStmt) stmtNode()      {}
 func (*SelectStmt) stmtNode()      {}
 func (*SetOpStmt) stmtNode()       {}
+func (*WithStmt) stmtNode()        {}
 func (*BeginStmt) stmtNode()       {}
 func (*CommitStmt) stmtNode()      {}
 func (*RollbackStmt) stmtNode()    {}

@@ -47,7 +47,7 @@ func (p *parser) parseCreateView(pos Pos) *CreateViewStmt {
 		s.Columns = p.parseParenNames("column name")
 	}
 	p.expect(AS)
-	if p.tok.tok != SELECT && p.tok.tok != LPAREN {
+	if p.tok.tok != SELECT && p.tok.tok != LPAREN && p.tok.tok != WITH {
 		p.errorExpected(`"SELECT"`)
 	}
 	s.Query = p.parseQuery()

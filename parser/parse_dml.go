@@ -33,7 +33,7 @@ func (p *parser) parseInsert() *InsertStmt {
 				break
 			}
 		}
-	case SELECT, LPAREN:
+	case SELECT, LPAREN, WITH:
 		s.Select = p.parseQuery()
 	default:
 		p.errorExpected(`"VALUES" or "SELECT"`)
@@ -228,7 +228,7 @@ func (p *parser) parseExplain() *ExplainStmt {
 	s := &ExplainStmt{At: p.expect(EXPLAIN)}
 	s.Analyze = p.got(ANALYZE)
 	switch p.tok.tok {
-	case SELECT, LPAREN, INSERT, UPDATE, DELETE:
+	case SELECT, LPAREN, WITH, INSERT, UPDATE, DELETE:
 		s.Stmt = p.parseStmt()
 	default:
 		p.errorExpected(`"SELECT", "INSERT", "UPDATE" or "DELETE"`)

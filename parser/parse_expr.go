@@ -180,7 +180,7 @@ func (p *parser) parseIn(in *InExpr) *InExpr {
 	}
 	var v any
 	switch p.tok.tok {
-	case SELECT:
+	case SELECT, WITH:
 		v = query()
 	case LPAREN:
 		v = p.alt(altInList, list, query)
@@ -371,7 +371,7 @@ func (p *parser) parseParenExpr() Expr {
 		return x
 	}
 	switch p.peek(1) {
-	case SELECT:
+	case SELECT, WITH:
 		return subquery().(Expr)
 	case LPAREN:
 		return p.alt(altParenExpr, paren, subquery).(Expr)

@@ -23,6 +23,9 @@ func setOpPrec(t Token) (SetOp, int) {
 func (p *parser) parseQuery() Stmt {
 	p.enter()
 	defer p.leave()
+	if p.tok.tok == WITH {
+		return p.parseWith()
+	}
 	q := p.parseSetExpr(1)
 	var orderBy *[]OrderItem
 	var limit, offset *Expr
@@ -280,7 +283,7 @@ func (p *parser) parseTablePrimary() TableExpr {
 	p.enter()
 	defer p.leave()
 	switch p.peek(1) {
-	case SELECT:
+	case SELECT, WITH:
 		return p.parseSubqueryTable()
 	case LPAREN:
 		return p.alt(altFromParen,
@@ -346,4 +349,38 @@ func (p *parser) parseAsOf() *AsOf {
 		a.Timestamp = p.parseExpr()
 	}
 	return a
+}
+
+// parseWith parses a query with common table expressions. RECURSIVE is recognized by its
+// spelling (an unreserved word in PostgreSQL).
+//
+//	with = WITH [ RECURSIVE ] cte { "," cte } query .
+//	cte  = name [ paren_names ] AS "(" query ")" .
+func (p *parser) parseWith() *WithStmt {
+	w := &WithStmt{At: p.expect(WITH)}
+	if p.isWord("recursive") {
+		p.next()
+		w.Recursive = true
+	}
+	for {
+		c := CTE{At: p.tok.pos, Name: p.parseColID("query name")}
+		if p.tok.tok == LPAREN {
+			c.Columns = p.parseParenNames("column name")
+		}
+		p.expect(AS)
+		p.expect(LPAREN)
+		c.Query = p.parseQuery()
+		p.expect(RPAREN)
+		w.CTEs = append(w.CTEs, c)
+		if !p.got(COMMA) {
+			break
+		}
+	}
+	switch p.tok.tok {
+	case SELECT, LPAREN, WITH:
+		w.Query = p.parseQuery()
+	default:
+		p.errorExpected(`"SELECT"`)
+	}
+	return w
 }

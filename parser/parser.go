@@ -128,7 +128,7 @@ func (p *parser) parseStmtOrSkip() (s Stmt) {
 //	     | begin | commit | rollback | explain | set | show .
 func (p *parser) parseStmt() Stmt {
 	switch p.tok.tok {
-	case SELECT, LPAREN:
+	case SELECT, LPAREN, WITH:
 		return p.parseQuery()
 	case INSERT:
 		return p.parseInsert()

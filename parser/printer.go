@@ -46,6 +46,8 @@ func (p *printer) stmt(s Stmt) {
 		p.selectStmt(s)
 	case *SetOpStmt:
 		p.setOp(s)
+	case *WithStmt:
+		p.with(s)
 	case *InsertStmt:
 		p.insert(s)
 	case *UpdateStmt:
@@ -493,6 +495,8 @@ func (p *printer) setOperand(s Stmt, looser func(int) bool) {
 	case *SetOpStmt:
 		_, q := setOpPrec(setOpToken[s.Op])
 		paren = s.OrderBy != nil || s.Limit != nil || s.Offset != nil || looser(q)
+	case *WithStmt:
+		paren = true // its WITH would otherwise cover the whole set operation
 	}
 	if paren {
 		p.WriteString("(")
@@ -555,4 +559,27 @@ func (p *printer) tableExpr(t TableExpr) {
 	default:
 		panic("parser.Format: unknown table expression " + strconv.Quote(typeName(t)))
 	}
+}
+
+func (p *printer) with(s *WithStmt) {
+	p.WriteString("WITH ")
+	if s.Recursive {
+		p.WriteString("RECURSIVE ")
+	}
+	for i, c := range s.CTEs {
+		if i > 0 {
+			p.WriteString(", ")
+		}
+		p.name(c.Name)
+		if len(c.Columns) > 0 {
+			p.WriteString(" (")
+			p.names(c.Columns)
+			p.WriteString(")")
+		}
+		p.WriteString(" AS (")
+		p.stmt(c.Query)
+		p.WriteString(")")
+	}
+	p.WriteString(" ")
+	p.stmt(s.Query)
 }
