@@ -67,7 +67,8 @@ func TestExplain(t *testing.T) {
 		{"aggregate, sort, limit", "SELECT grp, count(*) FROM t WHERE score > 0 GROUP BY grp HAVING count(*) > 1 ORDER BY 2 DESC LIMIT 3",
 			"Limit\n  ->  Sort\n        Sort Key: count(*) DESC\n        ->  HashAggregate\n              Group Key: grp\n              Filter: (count(*) > 1)\n" +
 				"              ->  Index Scan using t_score on t (score > 0)"},
-		{"plain aggregate", "SELECT count(*) FROM t", "Aggregate\n  ->  Seq Scan on t"},
+		{"plain aggregate", "SELECT count(*) FROM t", "Aggregate\n  From: row count and index ends\n  ->  Seq Scan on t"},
+		{"aggregate that reads rows", "SELECT sum(grp) FROM t", "Aggregate\n  ->  Seq Scan on t"},
 		{"distinct", "SELECT DISTINCT grp FROM t", "HashAggregate\n  Group Key: grp\n  ->  Seq Scan on t"},
 		{"no FROM", "SELECT 1", "Result"},
 		{"subquery in FROM", "SELECT * FROM (SELECT id FROM t) s WHERE s.id = 1",

@@ -130,3 +130,36 @@ func TestTopNHeapSmall(t *testing.T) {
 	assert.Empty(t, d.rows("SELECT * FROM t ORDER BY a LIMIT 0"))
 	d.fails("2201W", "SELECT * FROM t ORDER BY a LIMIT -1")
 }
+
+func TestMetaAggregates(t *testing.T) {
+	d := newDB(t)
+	d.run(`CREATE TABLE t (id INT PRIMARY KEY, k INT, v TEXT, f FLOAT8);
+	CREATE INDEX t_k ON t (k);
+	CREATE INDEX t_vk ON t (v, k)`)
+	assert.Equal(t, []string{"0|NULL|NULL|NULL"}, d.rows("SELECT count(*), min(k), max(v), min(id) FROM t"))
+	r := rand.New(rand.NewSource(2))
+	for i := range 200 {
+		k, v := fmt.Sprint(r.Intn(50)-25), fmt.Sprintf("'%c'", 'a'+r.Intn(20))
+		if r.Intn(6) == 0 {
+			k = "NULL"
+		}
+		if r.Intn(6) == 0 {
+			v = "NULL"
+		}
+		d.run(fmt.Sprintf("INSERT INTO t VALUES (%d, %s, %s, %d)", i, k, v, r.Intn(9)))
+	}
+	d.run("DELETE FROM t WHERE id % 7 = 0")
+	for _, q := range []string{
+		"SELECT count(*) FROM t",
+		"SELECT count(*), min(k), max(k), min(v), max(v), min(id), max(id) FROM t",
+		"SELECT max(k) - min(k), count(*) * 2 FROM t",
+		"SELECT count(*) FROM t HAVING count(*) > 5",
+		"SELECT min(f) FROM t",
+		"SELECT count(*) FROM t WHERE k > 0",
+	} {
+		assert.Equal(t, d.rowsWith(Env{NoIndexScans: true}, q, 1<<30), d.rows(q), q)
+	}
+	assert.Equal(t, "Aggregate\n  From: row count and index ends\n  ->  Seq Scan on t", d.plan("SELECT count(*), min(k), max(v) FROM t"))
+	assert.Equal(t, "Aggregate\n  ->  Seq Scan on t", d.plan("SELECT min(f) FROM t"), "no index on f: a scan")
+	assert.Equal(t, "Aggregate\n  ->  Seq Scan on t", d.plan("SELECT count(k) FROM t"), "count(k) skips NULLs: a scan")
+}

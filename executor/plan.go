@@ -96,7 +96,11 @@ func (p *planner) planSelect(s *parser.SelectStmt) (*query, error) {
 		return nil, err
 	}
 	if g != nil {
-		op = &aggregateOp{x: p.x, in: op, g: g}
+		if meta := p.metaAggregate(op, g); meta != nil {
+			op = meta
+		} else {
+			op = &aggregateOp{x: p.x, in: op, g: g}
+		}
 		if having != nil {
 			op = &filterOp{in: op, conds: []*expr{having}, text: []parser.Expr{s.Having}}
 		}
