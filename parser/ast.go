@@ -323,6 +323,9 @@ type AsOf struct {
 	At        Pos
 	Seq       Expr // set for AS OF SEQ
 	Timestamp Expr // set for AS OF TIMESTAMP
+	// SystemTime is set when it was written in SQL:2011's form, FOR SYSTEM_TIME AS OF [SEQ]
+	// expr, which means the same.
+	SystemTime bool
 }
 
 // TableName is a table reference: name [AS OF ...] [[AS] alias] (AS OF may also follow the

@@ -336,6 +336,21 @@ func (p *parser) parseTableName() *TableName {
 //
 //	as_of = AS OF ( SEQ expr | TIMESTAMP expr ) .
 func (p *parser) parseAsOf() *AsOf {
+	if p.tok.tok == FOR && p.peek(1) == IDENT && p.i+1 < len(p.items) && p.items[p.i+1].lit == "system_time" &&
+		p.peek(2) == AS && p.peek(3) == OF {
+		// SQL:2011: FOR SYSTEM_TIME AS OF [SEQ] expr.
+		a := &AsOf{At: p.tok.pos, SystemTime: true}
+		p.next()
+		p.next()
+		p.next()
+		p.next()
+		if p.got(SEQ) {
+			a.Seq = p.parseExpr()
+		} else {
+			a.Timestamp = p.parseExpr()
+		}
+		return a
+	}
 	if p.tok.tok != AS || p.peek(1) != OF || p.peek(2) != SEQ && p.peek(2) != TIMESTAMP {
 		return nil
 	}

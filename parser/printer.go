@@ -515,11 +515,18 @@ func (p *printer) tableExpr(t TableExpr) {
 	case *TableName:
 		p.name(t.Name)
 		if t.AsOf != nil {
+			kw := " AS OF"
+			if t.AsOf.SystemTime {
+				kw = " FOR SYSTEM_TIME AS OF"
+			}
 			if t.AsOf.Seq != nil {
-				p.WriteString(" AS OF SEQ ")
+				p.WriteString(kw + " SEQ ")
 				p.expr(t.AsOf.Seq, precOr, LowestPrec)
 			} else {
-				p.WriteString(" AS OF TIMESTAMP ")
+				if !t.AsOf.SystemTime {
+					kw += " TIMESTAMP"
+				}
+				p.WriteString(kw + " ")
 				p.expr(t.AsOf.Timestamp, precOr, LowestPrec)
 			}
 		}
