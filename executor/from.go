@@ -52,6 +52,9 @@ func (p *planner) prepare(te parser.TableExpr) (*unit, error) {
 		if c := p.x.lookupCTE(n.Name); c >= 0 {
 			return p.prepareCTE(n, c)
 		}
+		if n.AsOf != nil && n.AsOf.Range != parser.NoRange {
+			return p.prepareVersions(n)
+		}
 		if v, st, asOf, err := p.x.bindView(n); v != nil || err != nil {
 			if err != nil {
 				return nil, err

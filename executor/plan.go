@@ -221,7 +221,7 @@ func expandStars(cols []parser.SelectItem, sc *scope) ([]selectItem, error) {
 		}
 		found := false
 		for pos, c := range sc.cols {
-			if it.Table == "" && !c.hidden || it.Table != "" && strings.EqualFold(c.table, it.Table) {
+			if !c.system && (it.Table == "" && !c.hidden || it.Table != "" && strings.EqualFold(c.table, it.Table)) {
 				ref := &parser.ColumnRef{At: it.At, Table: c.table, Column: c.name}
 				items = append(items, selectItem{ast: ref, pos: pos})
 				c.rel.noteColumn(c.name)

@@ -15,6 +15,9 @@ type column struct {
 	// hidden marks a column merged away by JOIN ... USING: only a qualified reference (or
 	// t.*) reaches it; the unqualified name means the merged column.
 	hidden bool
+	// system marks a system column of a system-time range (_seq_from, _op, …): reached by its
+	// name, never by * or t.*.
+	system bool
 	// rel is the table reference the column comes from (nil for computed columns); GROUP BY
 	// uses it to find columns that depend on a grouped primary key.
 	rel *baseTable

@@ -326,6 +326,29 @@ type AsOf struct {
 	// SystemTime is set when it was written in SQL:2011's form, FOR SYSTEM_TIME AS OF [SEQ]
 	// expr, which means the same.
 	SystemTime bool
+	// Range is set for SQL:2011's range forms, FOR SYSTEM_TIME ALL | BETWEEN lo AND hi |
+	// FROM lo TO hi, which read every version of the rows in the range (Seq and Timestamp
+	// are then nil).
+	Range       RangeKind
+	RangeBounds []TimeBound // lo, hi (none for ALL)
+}
+
+// RangeKind is which range of system time a table reference reads.
+type RangeKind int
+
+// The range forms: ALL versions; BETWEEN lo AND hi (both ends included); FROM lo TO hi (hi
+// excluded).
+const (
+	NoRange RangeKind = iota
+	RangeAll
+	RangeBetween
+	RangeFromTo
+)
+
+// TimeBound is one end of a system-time range: SEQ expr, or a timestamp expression.
+type TimeBound struct {
+	Seq bool
+	X   Expr
 }
 
 // TableName is a table reference: name [AS OF ...] [[AS] alias] (AS OF may also follow the
@@ -466,7 +489,7 @@ type IsNullExpr struct {
 }
 
 // IsTest is what an IS test compares with.
-type IsTest uint8
+type IsTest int
 
 // The IS tests. IS UNKNOWN is IS NULL for booleans.
 const (

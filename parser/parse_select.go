@@ -337,6 +337,10 @@ func (p *parser) parseTableName() *TableName {
 //	as_of = AS OF ( SEQ expr | TIMESTAMP expr ) .
 func (p *parser) parseAsOf() *AsOf {
 	if p.tok.tok == FOR && p.peek(1) == IDENT && p.i+1 < len(p.items) && p.items[p.i+1].lit == "system_time" &&
+		p.peek(2) != AS {
+		return p.parseSystemTimeRange()
+	}
+	if p.tok.tok == FOR && p.peek(1) == IDENT && p.i+1 < len(p.items) && p.items[p.i+1].lit == "system_time" &&
 		p.peek(2) == AS && p.peek(3) == OF {
 		// SQL:2011: FOR SYSTEM_TIME AS OF [SEQ] expr.
 		a := &AsOf{At: p.tok.pos, SystemTime: true}
@@ -398,4 +402,36 @@ func (p *parser) parseWith() *WithStmt {
 		p.errorExpected(`"SELECT"`)
 	}
 	return w
+}
+
+// parseSystemTimeRange parses SQL:2011's range forms after a table name.
+//
+//	system_time_range = FOR SYSTEM_TIME ( ALL | BETWEEN bound AND bound | FROM bound TO bound ) .
+//	bound             = [ SEQ ] binary_expr(above AND) .
+func (p *parser) parseSystemTimeRange() *AsOf {
+	a := &AsOf{At: p.tok.pos, SystemTime: true}
+	p.next() // FOR
+	p.next() // SYSTEM_TIME
+	bound := func() TimeBound {
+		b := TimeBound{Seq: p.got(SEQ)}
+		b.X = p.parseBinaryExpr(precOther)
+		return b
+	}
+	switch {
+	case p.got(ALL):
+		a.Range = RangeAll
+	case p.got(BETWEEN):
+		a.Range = RangeBetween
+		lo := bound()
+		p.expect(AND)
+		a.RangeBounds = []TimeBound{lo, bound()}
+	case p.got(FROM):
+		a.Range = RangeFromTo
+		lo := bound()
+		p.expect(TO)
+		a.RangeBounds = []TimeBound{lo, bound()}
+	default:
+		p.errorExpected(`"AS OF", "ALL", "BETWEEN" or "FROM"`)
+	}
+	return a
 }

@@ -514,7 +514,9 @@ func (p *printer) tableExpr(t TableExpr) {
 	switch t := t.(type) {
 	case *TableName:
 		p.name(t.Name)
-		if t.AsOf != nil {
+		if t.AsOf != nil && t.AsOf.Range != NoRange {
+			p.systemTimeRange(t.AsOf)
+		} else if t.AsOf != nil {
 			kw := " AS OF"
 			if t.AsOf.SystemTime {
 				kw = " FOR SYSTEM_TIME AS OF"
@@ -589,4 +591,27 @@ func (p *printer) with(s *WithStmt) {
 	}
 	p.WriteString(" ")
 	p.stmt(s.Query)
+}
+
+func (p *printer) systemTimeRange(a *AsOf) {
+	bound := func(b TimeBound, r int) {
+		if b.Seq {
+			p.WriteString("SEQ ")
+		}
+		p.expr(b.X, precOther, r)
+	}
+	switch a.Range {
+	case RangeAll:
+		p.WriteString(" FOR SYSTEM_TIME ALL")
+	case RangeBetween:
+		p.WriteString(" FOR SYSTEM_TIME BETWEEN ")
+		bound(a.RangeBounds[0], precAnd)
+		p.WriteString(" AND ")
+		bound(a.RangeBounds[1], LowestPrec)
+	case RangeFromTo:
+		p.WriteString(" FOR SYSTEM_TIME FROM ")
+		bound(a.RangeBounds[0], LowestPrec)
+		p.WriteString(" TO ")
+		bound(a.RangeBounds[1], LowestPrec)
+	}
 }
