@@ -49,7 +49,14 @@ type term struct {
 func (p *planner) prepare(te parser.TableExpr) (*unit, error) {
 	switch n := te.(type) {
 	case *parser.TableName:
-		if c := p.x.lookupCTE(n.Name); c >= 0 {
+		switch strings.ToLower(n.Schema) {
+		case "", "public":
+		case "eventsql":
+			return p.prepareSystemTable(n)
+		default:
+			return nil, errAt(n, schema.CodeUndefinedTable, "relation \"%s.%s\" does not exist", n.Schema, n.Name)
+		}
+		if c := p.x.lookupCTE(n.Name); c >= 0 && n.Schema == "" {
 			return p.prepareCTE(n, c)
 		}
 		if n.AsOf != nil && n.AsOf.Range != parser.NoRange {

@@ -354,10 +354,12 @@ type TimeBound struct {
 // TableName is a table reference: name [AS OF ...] [[AS] alias] (AS OF may also follow the
 // alias). Alias is "" when none was written.
 type TableName struct {
-	At    Pos
-	Name  string
-	Alias string
-	AsOf  *AsOf
+	At Pos
+	// Schema is the schema a qualified name names (eventsql.events), "" when unqualified.
+	Schema string
+	Name   string
+	Alias  string
+	AsOf   *AsOf
 }
 
 // JoinKind is the kind of a join.

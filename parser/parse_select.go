@@ -323,6 +323,9 @@ func (p *parser) parseSubqueryTable() *SubqueryTable {
 func (p *parser) parseTableName() *TableName {
 	t := &TableName{At: p.tok.pos}
 	t.Name = p.parseColID("table name")
+	if p.got(DOT) {
+		t.Schema, t.Name = t.Name, p.parseName("table name", Reserved)
+	}
 	t.AsOf = p.parseAsOf()
 	t.Alias = p.parseTableAlias(ILLEGAL)
 	if t.AsOf == nil {

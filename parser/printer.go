@@ -513,6 +513,10 @@ func (p *printer) setOperand(s Stmt, looser func(int) bool) {
 func (p *printer) tableExpr(t TableExpr) {
 	switch t := t.(type) {
 	case *TableName:
+		if t.Schema != "" {
+			p.name(t.Schema)
+			p.WriteString(".")
+		}
 		p.name(t.Name)
 		if t.AsOf != nil && t.AsOf.Range != NoRange {
 			p.systemTimeRange(t.AsOf)
