@@ -36,25 +36,37 @@ const (
 
 // prepareSystemTable plans a reference to a table of the eventsql schema.
 func (p *planner) prepareSystemTable(n *parser.TableName) (*unit, error) {
-	if n.Name != "events" {
+	var defs []column
+	switch n.Name {
+	case "events":
+		defs = eventsColumns
+	case "transactions":
+		defs = transactionsColumns
+	default:
 		return nil, errAt(n, schema.CodeUndefinedTable, "relation \"eventsql.%s\" does not exist", n.Name)
 	}
 	if n.AsOf != nil {
-		return nil, errAt(n, schema.CodeFeatureUnsupported, "eventsql.events is the log itself: filter it by seq or time instead of AS OF")
+		return nil, errAt(n, schema.CodeFeatureUnsupported, "eventsql.%s is the log itself: filter it by seq or time instead of AS OF", n.Name)
 	}
 	if p.x.env.Store == nil {
-		return nil, &schema.Error{Code: schema.CodeFeatureUnsupported, Message: "eventsql.events needs the database's store", Err: ErrNoStore}
+		return nil, &schema.Error{Code: schema.CodeFeatureUnsupported, Message: "eventsql." + n.Name + " needs the database's store", Err: ErrNoStore}
 	}
-	qual := "events"
+	qual := n.Name
 	if n.Alias != "" {
 		qual = n.Alias
 	}
-	cols := make([]column, len(eventsColumns))
-	for i, c := range eventsColumns {
+	cols := make([]column, len(defs))
+	for i, c := range defs {
 		c.table = qual
 		cols[i] = c
 	}
 	sc := p.newScope(cols)
+	if n.Name == "transactions" {
+		op := &transactionsOp{x: p.x}
+		return &unit{sc: sc, build: func(conds []parser.Expr) (operator, error) {
+			return p.filtered(op, sc, conds)
+		}}, nil
+	}
 	return &unit{sc: sc, build: func(conds []parser.Expr) (operator, error) {
 		op := &eventsOp{x: p.x}
 		for _, b := range p.compiler(sc, "WHERE").localBindings(conds) {
@@ -261,4 +273,47 @@ func (e *eventsOp) explain() *planNode {
 		n.details = append(n.details, "Log range: "+format(unparen(b.cond)))
 	}
 	return n
+}
+
+// transactionsColumns are the columns of eventsql.transactions: one row per committed
+// transaction, with its commit time and the seqs of its events.
+var transactionsColumns = []column{
+	{name: "tx", typ: schema.BigInt}, {name: "time", typ: schema.TimestampTZ},
+	{name: "first_seq", typ: schema.BigInt}, {name: "last_seq", typ: schema.BigInt},
+	{name: "event_count", typ: schema.BigInt}, {name: "actor", typ: schema.Text},
+	{name: "metadata", typ: schema.Text},
+}
+
+// transactionsOp reads the log for eventsql.transactions: the events of a transaction are
+// consecutive in the log, so each run of one tx id is one row.
+type transactionsOp struct{ x *execution }
+
+func (t *transactionsOp) produce(emit func(schema.Row) error) error {
+	head := t.x.read.Seq()
+	if head == 0 {
+		return nil
+	}
+	var cur schema.Row
+	err := t.x.env.Store.LogEvents(1, head, 0, func(le storage.LogEvent) error {
+		if cur != nil && uint64(cur[0].Int()) != le.Tx {
+			if err := emit(cur); err != nil {
+				return err
+			}
+			cur = nil
+		}
+		if cur == nil {
+			cur = schema.Row{schema.Int(int64(le.Tx)), schema.TimestampTZMicros(le.Time / int64(time.Microsecond)),
+				schema.Int(int64(le.Seq)), schema.Int(int64(le.Seq)), schema.Int(0), schema.Null, schema.Null}
+		}
+		cur[3], cur[4] = schema.Int(int64(le.Seq)), schema.Int(cur[4].Int()+1)
+		return t.x.checkCancel()
+	})
+	if err == nil && cur != nil {
+		err = emit(cur)
+	}
+	return err
+}
+
+func (t *transactionsOp) explain() *planNode {
+	return &planNode{label: "Log Scan on eventsql.transactions"}
 }
