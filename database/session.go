@@ -3,6 +3,8 @@ package database
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/eventsql/eventsql/eventlog"
@@ -21,6 +23,9 @@ type Session struct {
 	tx     *storage.Tx // the open transaction; nil in autocommit mode
 	failed bool        // the open transaction hit an error
 	start  time.Time   // when the open transaction began, for now()
+	// asOf is set while the session reads the past (SET SESSION AS OF): every table reference
+	// without its own AS OF reads the state after that seq, and writes are refused.
+	asOf *executor.SessionAsOf
 }
 
 // Session returns a new session in autocommit mode.
@@ -76,10 +81,40 @@ func (s *Session) ExecStmt(ctx context.Context, stmt parser.Stmt, args []schema.
 		s.tx, s.failed = nil, false
 		return &Result{Tag: "ROLLBACK"}, nil
 	}
-	if s.tx != nil {
-		return s.execInTx(ctx, stmt, args)
+	if s.asOf != nil && !readOnly(stmt) {
+		return nil, schema.Errorf(codeReadOnlyTx, "cannot execute %s while the session reads the past (SET SESSION AS OF); RESET SESSION AS OF first", statementName(stmt))
 	}
-	return s.db.autocommit(ctx, stmt, args)
+	var res *Result
+	var err error
+	if s.tx != nil {
+		res, err = s.execInTx(ctx, stmt, args)
+	} else {
+		res, err = s.db.autocommit(ctx, stmt, args, s.asOf)
+	}
+	if err == nil && res.SessionAsOf != nil {
+		if res.SessionAsOf.Reset {
+			s.asOf = nil
+		} else {
+			s.asOf = res.SessionAsOf
+		}
+	}
+	return res, err
+}
+
+// codeReadOnlyTx is PostgreSQL's read_only_sql_transaction.
+const codeReadOnlyTx = "25006"
+
+// statementName is the SQL command a statement is, for messages: INSERT, CREATE TABLE, ….
+func statementName(stmt parser.Stmt) string {
+	name := strings.TrimSuffix(strings.TrimPrefix(fmt.Sprintf("%T", stmt), "*parser."), "Stmt")
+	var b strings.Builder
+	for i, r := range name {
+		if i > 0 && r >= 'A' && r <= 'Z' {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return strings.ToUpper(b.String())
 }
 
 func (s *Session) execInTx(ctx context.Context, stmt parser.Stmt, args []schema.Value) (*Result, error) {
@@ -89,6 +124,9 @@ func (s *Session) execInTx(ctx context.Context, stmt parser.Stmt, args []schema.
 	}
 	env := s.db.env(s.tx)
 	env.TxStart = s.start
+	if s.asOf != nil {
+		env.SessionAsOf, env.SessionSeq = true, s.asOf.Seq
+	}
 	res, err := executor.Execute(ctx, env, stmt, args)
 	if err != nil {
 		s.failed = true
@@ -118,9 +156,13 @@ func (s *Session) commit() (*Result, error) {
 // commit lock while they execute, reading the latest prepared state, so they can never
 // conflict; they release it before waiting for the disk, so concurrent committers share one
 // fsync (group commit). Reads run on the current snapshot without any lock.
-func (db *DB) autocommit(ctx context.Context, stmt parser.Stmt, args []schema.Value) (*Result, error) {
+func (db *DB) autocommit(ctx context.Context, stmt parser.Stmt, args []schema.Value, asOf *executor.SessionAsOf) (*Result, error) {
 	if readOnly(stmt) {
-		return executor.Execute(ctx, db.env(db.store.Begin()), stmt, args)
+		env := db.env(db.store.Begin())
+		if asOf != nil {
+			env.SessionAsOf, env.SessionSeq = true, asOf.Seq
+		}
+		return executor.Execute(ctx, env, stmt, args)
 	}
 	db.commitMu.Lock()
 	if db.isClosed() {

@@ -2,6 +2,7 @@ package executor
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/eventsql/eventsql/parser"
 	"github.com/eventsql/eventsql/schema"
@@ -16,12 +17,9 @@ import (
 
 // bindTable finds the table a FROM item names, in the state it reads.
 func (x *execution) bindTable(n *parser.TableName) (*baseTable, error) {
-	st, asOf := x.read, ""
-	if n.AsOf != nil {
-		var err error
-		if st, asOf, err = x.stateAsOf(n.AsOf); err != nil {
-			return nil, err
-		}
+	st, asOf, err := x.stateFor(n)
+	if err != nil {
+		return nil, err
 	}
 	tbl, ok := st.Table(n.Name)
 	if !ok {
@@ -43,15 +41,12 @@ func (x *execution) bindTable(n *parser.TableName) (*baseTable, error) {
 // the view's definition and its tables are both taken from that state). It returns a nil
 // view when the name is not a view's there.
 func (x *execution) bindView(n *parser.TableName) (*schema.View, *storage.State, string, error) {
-	if _, ok := x.read.View(n.Name); !ok && n.AsOf == nil {
+	if _, ok := x.read.View(n.Name); !ok && n.AsOf == nil && !x.env.SessionAsOf {
 		return nil, nil, "", nil // the common case: a table, or nothing
 	}
-	st, asOf := x.read, ""
-	if n.AsOf != nil {
-		var err error
-		if st, asOf, err = x.stateAsOf(n.AsOf); err != nil {
-			return nil, nil, "", err
-		}
+	st, asOf, err := x.stateFor(n)
+	if err != nil {
+		return nil, nil, "", err
 	}
 	v, _ := st.View(n.Name)
 	return v, st, asOf, nil
@@ -113,4 +108,17 @@ func asOfValue(c *compiler, e parser.Expr, t schema.Type, what string) (schema.V
 		err = errAt(e, schema.CodeInvalidParameter, "%s must not be NULL", what)
 	}
 	return v, err
+}
+
+// stateFor is the state a table or view reference reads: its own AS OF, else the session's
+// (SET SESSION AS OF), else the statement's.
+func (x *execution) stateFor(n *parser.TableName) (*storage.State, string, error) {
+	switch {
+	case n.AsOf != nil:
+		return x.stateAsOf(n.AsOf)
+	case x.env.SessionAsOf:
+		seq := &parser.Literal{At: n.At, Kind: parser.LitInt, Text: strconv.FormatUint(x.env.SessionSeq, 10)}
+		return x.stateAsOf(&parser.AsOf{At: n.At, Seq: seq})
+	}
+	return x.read, "", nil
 }

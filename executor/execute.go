@@ -22,6 +22,10 @@ type Env struct {
 	// statement of the transaction, as in PostgreSQL. Zero means the transaction is this one
 	// statement, which then starts it.
 	TxStart time.Time
+	// SessionAsOf, set by SET SESSION AS OF, makes every table and view reference without an
+	// AS OF clause of its own read the state after event SessionSeq.
+	SessionAsOf bool
+	SessionSeq  uint64
 }
 
 // Execute plans and runs one statement with the given parameter values ($1 is args[0]). It

@@ -21,6 +21,15 @@ type Result struct {
 	Rows         []schema.Row
 	RowsAffected int64
 	Tag          string
+	// SessionAsOf reports a SET SESSION AS OF (Set, at seq Seq) or RESET SESSION AS OF
+	// (Reset), for the session to keep.
+	SessionAsOf *SessionAsOf
+}
+
+// SessionAsOf is the effect of SET / RESET SESSION AS OF.
+type SessionAsOf struct {
+	Reset bool
+	Seq   uint64
 }
 
 // query runs a SELECT (or a set operation) and collects its rows.

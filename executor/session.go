@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/eventsql/eventsql/parser"
@@ -18,6 +19,19 @@ var utcNames = map[string]bool{"utc": true, "etc/utc": true, "gmt": true, "etc/g
 
 // set runs SET.
 func (x *execution) set(s *parser.SetStmt) (*Result, error) {
+	if s.Name == "as of" {
+		// SET SESSION AS OF pins the point once: a later now() does not move it.
+		if s.AsOf == nil {
+			return &Result{Tag: "RESET", SessionAsOf: &SessionAsOf{Reset: true}}, nil
+		}
+		_, label, err := x.stateAsOf(s.AsOf)
+		if err != nil {
+			return nil, err
+		}
+		var seq uint64
+		fmt.Sscanf(label, " AS OF SEQ %d", &seq)
+		return &Result{Tag: "SET", SessionAsOf: &SessionAsOf{Seq: seq}}, nil
+	}
 	if s.Name != "timezone" {
 		return nil, errAt(s, schema.CodeFeatureUnsupported, "SET %s is not supported", s.Name)
 	}

@@ -12,6 +12,15 @@ func (p *parser) parseSet(pos Pos) *SetStmt {
 		s.Local = p.tok.lit == "local"
 		p.next()
 	}
+	if p.tok.tok == AS && p.peek(1) == OF {
+		s.Name = "as of"
+		if s.AsOf = p.parseAsOf(); s.AsOf == nil {
+			p.next()
+			p.next()
+			p.errorExpected(`"SEQ" or "TIMESTAMP"`)
+		}
+		return s
+	}
 	if p.tok.tok == TIME && p.peek(1) == ZONE {
 		p.next()
 		p.next()
@@ -40,6 +49,30 @@ func (p *parser) parseSet(pos Pos) *SetStmt {
 	return s
 }
 
+// parseReset parses RESET; the current token is RESET (an identifier). It is SET … TO DEFAULT.
+//
+//	reset = RESET [ SESSION ] ( AS OF | TIME ZONE | name ) .
+func (p *parser) parseReset() *SetStmt {
+	s := &SetStmt{At: p.tok.pos, Default: true}
+	p.next()
+	if p.isWord("session") && p.peek(1) == AS {
+		p.next()
+	}
+	switch {
+	case p.tok.tok == AS && p.peek(1) == OF:
+		p.next()
+		p.next()
+		s.Name = "as of"
+	case p.tok.tok == TIME && p.peek(1) == ZONE:
+		p.next()
+		p.next()
+		s.Name = "timezone"
+	default:
+		s.Name = strings.ToLower(p.parseName("configuration parameter", Reserved))
+	}
+	return s
+}
+
 // parseShow parses SHOW name; the current token is SHOW (an identifier).
 //
 //	show = SHOW ( name | TIME ZONE ) .
@@ -65,6 +98,9 @@ type SetStmt struct {
 	Value   string
 	Default bool
 	Local   bool
+	// AsOf is set for SET SESSION AS OF …, whose Name is "as of"; RESET SESSION AS OF is
+	// Name "as of" with Default set.
+	AsOf *AsOf
 }
 
 // ShowStmt is SHOW name: the current value of a session parameter.

@@ -154,6 +154,9 @@ func (p *parser) parseStmt() Stmt {
 		if p.tok.lit == "show" {
 			return p.parseShow()
 		}
+		if p.tok.lit == "reset" {
+			return p.parseReset()
+		}
 	}
 	p.errorExpected("statement")
 	return nil

@@ -100,6 +100,15 @@ func (p *printer) stmt(s Stmt) {
 	case *RollbackStmt:
 		p.WriteString("ROLLBACK")
 	case *SetStmt:
+		if s.Name == "as of" {
+			if s.AsOf == nil {
+				p.WriteString("RESET SESSION AS OF")
+				break
+			}
+			p.WriteString("SET SESSION")
+			p.asOf(s.AsOf)
+			break
+		}
 		p.WriteString("SET ")
 		if s.Local {
 			p.WriteString("LOCAL ")
@@ -518,24 +527,7 @@ func (p *printer) tableExpr(t TableExpr) {
 			p.WriteString(".")
 		}
 		p.name(t.Name)
-		if t.AsOf != nil && t.AsOf.Range != NoRange {
-			p.systemTimeRange(t.AsOf)
-		} else if t.AsOf != nil {
-			kw := " AS OF"
-			if t.AsOf.SystemTime {
-				kw = " FOR SYSTEM_TIME AS OF"
-			}
-			if t.AsOf.Seq != nil {
-				p.WriteString(kw + " SEQ ")
-				p.expr(t.AsOf.Seq, precOr, LowestPrec)
-			} else {
-				if !t.AsOf.SystemTime {
-					kw += " TIMESTAMP"
-				}
-				p.WriteString(kw + " ")
-				p.expr(t.AsOf.Timestamp, precOr, LowestPrec)
-			}
-		}
+		p.asOf(t.AsOf)
 		p.alias(t.Alias)
 	case *SubqueryTable:
 		p.WriteString("(")
@@ -617,5 +609,28 @@ func (p *printer) systemTimeRange(a *AsOf) {
 		bound(a.RangeBounds[0], LowestPrec)
 		p.WriteString(" TO ")
 		bound(a.RangeBounds[1], LowestPrec)
+	}
+}
+
+// asOf prints a table reference's AS OF or FOR SYSTEM_TIME clause (nothing for nil).
+func (p *printer) asOf(a *AsOf) {
+	t := &TableName{AsOf: a}
+	if t.AsOf != nil && t.AsOf.Range != NoRange {
+		p.systemTimeRange(t.AsOf)
+	} else if t.AsOf != nil {
+		kw := " AS OF"
+		if t.AsOf.SystemTime {
+			kw = " FOR SYSTEM_TIME AS OF"
+		}
+		if t.AsOf.Seq != nil {
+			p.WriteString(kw + " SEQ ")
+			p.expr(t.AsOf.Seq, precOr, LowestPrec)
+		} else {
+			if !t.AsOf.SystemTime {
+				kw += " TIMESTAMP"
+			}
+			p.WriteString(kw + " ")
+			p.expr(t.AsOf.Timestamp, precOr, LowestPrec)
+		}
 	}
 }

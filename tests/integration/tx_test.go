@@ -205,3 +205,33 @@ func TestSerialConcurrentTransactions(t *testing.T) {
 	assert.Equal(t, int64(2), res.Rows[1][0].Int())
 	verifyRebuild(t, db)
 }
+
+// SET SESSION AS OF makes a session read the past until RESET SESSION AS OF, and refuses its
+// writes meanwhile; other sessions are not affected.
+func TestSessionAsOf(t *testing.T) {
+	db := openDB(t, &database.Options{NoSync: true})
+	ctx := context.Background()
+	_, err := db.Exec(ctx, "CREATE TABLE a (id INTEGER PRIMARY KEY, v INTEGER); INSERT INTO a VALUES (1, 10); UPDATE a SET v = 20 WHERE id = 1")
+	require.NoError(t, err)
+	s, other := db.Session(), db.Session()
+	mustExec(t, s, "SET SESSION AS OF SEQ 2")
+	res := mustExec(t, s, "SELECT v FROM a")
+	assert.Equal(t, int64(10), res[0].Rows[0][0].Int(), "the past")
+	res = mustExec(t, s, "SELECT v FROM a AS OF SEQ 3")
+	assert.Equal(t, int64(20), res[0].Rows[0][0].Int(), "an explicit AS OF wins")
+	res = mustExec(t, other, "SELECT v FROM a")
+	assert.Equal(t, int64(20), res[0].Rows[0][0].Int(), "another session reads the present")
+	_, err = s.Exec(ctx, "INSERT INTO a VALUES (2, 1)")
+	require.Error(t, err)
+	assert.Equal(t, "25006", sqlState(err), "error: %v", err)
+	mustExec(t, s, "BEGIN")
+	res = mustExec(t, s, "SELECT v FROM a")
+	assert.Equal(t, int64(10), res[0].Rows[0][0].Int(), "inside a transaction too")
+	mustExec(t, s, "COMMIT")
+	mustExec(t, s, "RESET SESSION AS OF")
+	res = mustExec(t, s, "SELECT v FROM a")
+	assert.Equal(t, int64(20), res[0].Rows[0][0].Int(), "the present again")
+	mustExec(t, s, "INSERT INTO a VALUES (2, 1)")
+	_, err = s.Exec(ctx, "SET SESSION AS OF SEQ 99")
+	require.Error(t, err, "a seq beyond the head")
+}
