@@ -38,6 +38,10 @@ type Table struct {
 	// ever held — deleted rows included, so a value is never handed out twice. It is derived
 	// from the events (put raises it) and stored in snapshots.
 	serial map[uint32]int64
+	// serialPos caches the positions of def's SERIAL columns (serialOf is the def they were
+	// read from), so that writing a row costs one comparison when the table has none.
+	serialOf  *schema.Table
+	serialPos []int
 	// mu serializes clone, which writes the B-trees' copy-on-write contexts: two transactions
 	// may clone the same published table at once.
 	mu sync.Mutex
@@ -214,14 +218,23 @@ func buildIndex(def *schema.Table, i int, t *Table) (index.Index, error) {
 
 // raiseSerials raises the counters of the SERIAL columns to the row's values.
 func (t *Table) raiseSerials(row schema.Row) {
-	for i, col := range t.def.Columns {
-		if !col.Serial || i >= len(row) || row[i].Kind() != schema.KindInt {
+	if t.serialOf != t.def {
+		t.serialOf, t.serialPos = t.def, nil
+		for i, col := range t.def.Columns {
+			if col.Serial {
+				t.serialPos = append(t.serialPos, i)
+			}
+		}
+	}
+	for _, i := range t.serialPos {
+		if i >= len(row) || row[i].Kind() != schema.KindInt {
 			continue
 		}
 		if t.serial == nil {
 			t.serial = map[uint32]int64{}
 		}
-		t.serial[col.ID] = max(t.serial[col.ID], row[i].Int())
+		id := t.def.Columns[i].ID
+		t.serial[id] = max(t.serial[id], row[i].Int())
 	}
 }
 
