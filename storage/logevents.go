@@ -21,6 +21,8 @@ type LogEvent struct {
 	Before, After schema.Row
 }
 
+var errStopScan = errors.New("stop")
+
 // LogEvents calls fn for each committed event with from <= seq <= to (to == 0: up to the
 // head), in order; with tableID != 0 only that table's events, read through the log's
 // per-table index when it has one. It stops at fn's first error and returns it.
@@ -30,7 +32,7 @@ func (st *Store) LogEvents(from, to, tableID uint64, fn func(LogEvent) error) er
 			return nil
 		}
 		if to != 0 && r.Seq > to {
-			return errStopVersions
+			return errStopScan
 		}
 		e, err := eventlog.Decode(r.Type, r.Payload)
 		if err != nil {
@@ -75,7 +77,7 @@ func (st *Store) LogEvents(from, to, tableID uint64, fn func(LogEvent) error) er
 	} else {
 		err = st.log.Scan(from, to, visit)
 	}
-	if errors.Is(err, errStopVersions) {
+	if errors.Is(err, errStopScan) {
 		return nil
 	}
 	return err

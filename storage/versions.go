@@ -1,12 +1,9 @@
 package storage
 
-import (
-	"errors"
-	"fmt"
+import "github.com/eventsql/eventsql/schema"
 
-	"github.com/eventsql/eventsql/eventlog"
-	"github.com/eventsql/eventsql/schema"
-)
+// versionOps names what made a version, by the event's type.
+var versionOps = map[string]string{"row.inserted": "insert", "row.updated": "update", "row.deleted": "delete"}
 
 // Version is one version of a row, as a system-time range query returns it: the row as an
 // event left it, and the events that began and ended that version.
@@ -27,67 +24,36 @@ type Version struct {
 }
 
 // Versions returns every version of every row of the table def up to and including seq
-// upTo, ordered by From. It reads the table's events through the log's per-table index (or,
-// without one, the whole log): the cost is that of the table's history, not of the database's.
+// upTo, ordered by From. It reads the table's events (LogEvents, through the log's per-table
+// index): the cost is that of the table's history, not of the database's.
 func (st *Store) Versions(def *schema.Table, at *State, upTo uint64) ([]Version, error) {
+	if upTo == 0 {
+		return nil, nil
+	}
 	var out []Version
 	last := map[uint64]int{} // row id → index in out of its latest version
-	visit := func(r eventlog.Record) error {
-		if r.Seq > upTo {
-			return errStopVersions
+	err := st.LogEvents(1, upTo, def.ID, func(e LogEvent) error {
+		if e.RowID == 0 {
+			return nil // a schema event
 		}
-		var rowID uint64
-		var img schema.Row
-		var op string
-		switch r.Type {
-		case eventlog.TypeRowInserted, eventlog.TypeRowUpdated, eventlog.TypeRowDeleted:
-		default:
-			return nil
+		img, op := e.After, versionOps[e.Type]
+		if img == nil {
+			img = e.Before
 		}
-		e, err := eventlog.Decode(r.Type, r.Payload)
-		if err != nil {
-			return fmt.Errorf("storage: event %d: %w", r.Seq, err)
-		}
-		switch e := e.(type) {
-		case eventlog.RowInserted:
-			if e.TableID != def.ID {
-				return nil
-			}
-			rowID, img, op = e.RowID, e.Row, "insert"
-		case eventlog.RowUpdated:
-			if e.TableID != def.ID {
-				return nil
-			}
-			rowID, img, op = e.RowID, e.After, "update"
-		case eventlog.RowDeleted:
-			if e.TableID != def.ID {
-				return nil
-			}
-			rowID, img, op = e.RowID, e.Row, "delete"
-		}
-		then, ok := at.Catalog().ByIDAt(def.ID, r.Seq)
+		then, ok := at.Catalog().ByIDAt(def.ID, e.Seq)
 		if !ok {
 			return nil
 		}
-		if i, ok := last[rowID]; ok {
-			out[i].To, out[i].ToTime = r.Seq, r.Time
+		if i, ok := last[e.RowID]; ok {
+			out[i].To, out[i].ToTime = e.Seq, e.Time
 		}
-		last[rowID] = len(out)
-		out = append(out, Version{RowID: rowID, Row: reshape(img, then, def), Op: op,
-			From: r.Seq, FromTime: r.Time, Tx: r.TxID})
+		last[e.RowID] = len(out)
+		out = append(out, Version{RowID: e.RowID, Row: reshape(img, then, def), Op: op,
+			From: e.Seq, FromTime: e.Time, Tx: e.Tx})
 		return nil
-	}
-	err := st.log.ScanKey(eventlog.TableKey(def.ID), visit)
-	if errors.Is(err, eventlog.ErrNoKeyIndex) {
-		err = st.log.Scan(1, upTo, visit)
-	}
-	if err != nil && !errors.Is(err, errStopVersions) {
-		return nil, err
-	}
-	return out, nil
+	})
+	return out, err
 }
-
-var errStopVersions = errors.New("stop")
 
 // reshape maps a row of definition from onto definition to, by column ID.
 func reshape(row schema.Row, from, to *schema.Table) schema.Row {
