@@ -2,7 +2,6 @@ package executor
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/eventsql/eventsql/parser"
 	"github.com/eventsql/eventsql/schema"
@@ -54,8 +53,17 @@ func (x *execution) bindView(n *parser.TableName) (*schema.View, *storage.State,
 
 // stateAsOf evaluates an AS OF clause to a state, and a note for EXPLAIN.
 func (x *execution) stateAsOf(a *parser.AsOf) (*storage.State, string, error) {
+	seq, err := x.seqAsOf(a)
+	if err != nil {
+		return nil, "", err
+	}
+	return x.stateAt(seq)
+}
+
+// seqAsOf computes the seq an AS OF clause names.
+func (x *execution) seqAsOf(a *parser.AsOf) (uint64, error) {
 	if x.env.Store == nil {
-		return nil, "", &schema.Error{Code: schema.CodeFeatureUnsupported, Message: "AS OF needs the database's store", Err: ErrNoStore}
+		return 0, &schema.Error{Code: schema.CodeFeatureUnsupported, Message: "AS OF needs the database's store", Err: ErrNoStore}
 	}
 	c := &compiler{x: x, sc: newScope(nil, nil, nil), clause: "AS OF"}
 	head := x.env.Store.Current().Seq()
@@ -63,19 +71,24 @@ func (x *execution) stateAsOf(a *parser.AsOf) (*storage.State, string, error) {
 	if a.Seq != nil {
 		v, err := asOfValue(c, a.Seq, schema.BigInt, "AS OF SEQ")
 		if err != nil {
-			return nil, "", err
+			return 0, err
 		}
 		if v.Int() < 0 || uint64(v.Int()) > head {
-			return nil, "", errAt(a.Seq, schema.CodeInvalidParameter, "AS OF SEQ %d is out of range: the log holds seqs 0 to %d", v.Int(), head)
+			return 0, errAt(a.Seq, schema.CodeInvalidParameter, "AS OF SEQ %d is out of range: the log holds seqs 0 to %d", v.Int(), head)
 		}
 		seq = uint64(v.Int())
 	} else {
 		v, err := asOfValue(c, a.Timestamp, schema.Timestamp, "AS OF TIMESTAMP")
 		if err != nil {
-			return nil, "", err
+			return 0, err
 		}
 		seq = x.env.Store.SeqAtTime(v.Time())
 	}
+	return seq, nil
+}
+
+// stateAt is the state after event seq, rebuilt once per statement, with its EXPLAIN label.
+func (x *execution) stateAt(seq uint64) (*storage.State, string, error) {
 	if st, ok := x.states[seq]; ok {
 		return st, fmt.Sprintf(" AS OF SEQ %d", seq), nil
 	}
@@ -117,8 +130,7 @@ func (x *execution) stateFor(n *parser.TableName) (*storage.State, string, error
 	case n.AsOf != nil:
 		return x.stateAsOf(n.AsOf)
 	case x.env.SessionAsOf:
-		seq := &parser.Literal{At: n.At, Kind: parser.LitInt, Text: strconv.FormatUint(x.env.SessionSeq, 10)}
-		return x.stateAsOf(&parser.AsOf{At: n.At, Seq: seq})
+		return x.stateAt(x.env.SessionSeq)
 	}
 	return x.read, "", nil
 }

@@ -1,7 +1,6 @@
 package executor
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/eventsql/eventsql/parser"
@@ -24,12 +23,10 @@ func (x *execution) set(s *parser.SetStmt) (*Result, error) {
 		if s.AsOf == nil {
 			return &Result{Tag: "RESET", SessionAsOf: &SessionAsOf{Reset: true}}, nil
 		}
-		_, label, err := x.stateAsOf(s.AsOf)
+		seq, err := x.seqAsOf(s.AsOf)
 		if err != nil {
 			return nil, err
 		}
-		var seq uint64
-		fmt.Sscanf(label, " AS OF SEQ %d", &seq)
 		return &Result{Tag: "SET", SessionAsOf: &SessionAsOf{Seq: seq}}, nil
 	}
 	if s.Name != "timezone" {
