@@ -150,12 +150,7 @@ func (p *printer) createView(s *CreateViewStmt) {
 		p.WriteString("OR REPLACE ")
 	}
 	p.WriteString("VIEW ")
-	p.name(s.Name)
-	if len(s.Columns) > 0 {
-		p.WriteString(" (")
-		p.names(s.Columns)
-		p.WriteString(")")
-	}
+	p.nameWithColumns(s.Name, s.Columns)
 	p.WriteString(" AS ")
 	p.stmt(s.Query)
 }
@@ -575,12 +570,7 @@ func (p *printer) with(s *WithStmt) {
 		if i > 0 {
 			p.WriteString(", ")
 		}
-		p.name(c.Name)
-		if len(c.Columns) > 0 {
-			p.WriteString(" (")
-			p.names(c.Columns)
-			p.WriteString(")")
-		}
+		p.nameWithColumns(c.Name, c.Columns)
 		p.WriteString(" AS (")
 		p.stmt(c.Query)
 		p.WriteString(")")
@@ -632,5 +622,15 @@ func (p *printer) asOf(a *AsOf) {
 			p.WriteString(kw + " ")
 			p.expr(t.AsOf.Timestamp, precOr, LowestPrec)
 		}
+	}
+}
+
+// nameWithColumns prints a view's or CTE's name and its optional column names.
+func (p *printer) nameWithColumns(name string, cols []string) {
+	p.name(name)
+	if len(cols) > 0 {
+		p.WriteString(" (")
+		p.names(cols)
+		p.WriteString(")")
 	}
 }
